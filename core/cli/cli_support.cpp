@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "cli_support.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+#include <torch/torch.h>
+
+namespace dofa {
+
+std::atomic<bool>& stopRequested()
+{
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+namespace {
+
+extern "C" void onStopSignal(int)
+{
+    if (stopRequested().exchange(true)) {
+        std::_Exit(130);  // second Ctrl-C: leave now
+    }
+}
+
+}  // namespace
+
+void installStopHandlers()
+{
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+}
+
+void parseOrThrow(QCommandLineParser& parser, const QStringList& args, const char* description)
+{
+    parser.setApplicationDescription(description);
+    const QCommandLineOption help({"h", "help"}, "Show this help.");
+    parser.addOption(help);
+    if (!parser.parse(args)) {
+        throw UsageError(parser.errorText().toStdString());
+    }
+    if (parser.isSet(help)) {
+        std::printf("%s", qPrintable(parser.helpText()));
+        std::exit(0);
+    }
+}
+
+std::string defaultModelPath()
+{
+    if (const char* env = std::getenv("DOFA_MODEL"); env && *env) {
+        return env;
+    }
+    const QString name = "fmnist-mbv3.dofa";
+    const QString appDir = QCoreApplication::applicationDirPath();
+    for (const QString& candidate :
+         {appDir + "/../share/dofa/" + name, QString(DOFA_SOURCE_DIR) + "/resources/" + name}) {
+        if (QFileInfo::exists(candidate)) {
+            return QDir::cleanPath(candidate).toStdString();
+        }
+    }
+    return (QString(DOFA_SOURCE_DIR) + "/resources/" + name).toStdString();
+}
+
+ModelFile loadModelOrThrow(const std::string& path)
+{
+    try {
+        return ModelFile::load(path);
+    } catch (const std::exception& e) {
+        throw InputError(e.what());
+    }
+}
+
+void applyThreads(const QCommandLineParser& parser)
+{
+    bool ok = false;
+    const int threads = parser.value("threads").toInt(&ok);
+    if (!ok || threads < 0) {
+        throw UsageError("--threads needs a non-negative integer");
+    }
+    if (threads > 0) {
+        torch::set_num_threads(threads);
+    }
+}
+
+}  // namespace dofa

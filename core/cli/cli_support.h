@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <atomic>
+#include <stdexcept>
+#include <string>
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include "supernet/model_file.h"
+
+namespace dofa {
+
+/// A missing, corrupt or mismatched input file (exit code 3).
+struct InputError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+/// A bad command line (exit code 2).
+struct UsageError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+/// Raised by SIGINT/SIGTERM; long commands poll it and checkpoint.
+std::atomic<bool>& stopRequested();
+void installStopHandlers();
+
+/// Parses `args` with --help handled (prints and exits 0); unknown options -> UsageError.
+void parseOrThrow(QCommandLineParser& parser, const QStringList& args, const char* description);
+
+/// The shipped default model: $DOFA_MODEL, else resources/ next to the install or source.
+std::string defaultModelPath();
+/// Loads a model file, turning its errors into InputError.
+ModelFile loadModelOrThrow(const std::string& path);
+/// Sets torch's intra-op threads from --threads (0: leave the default).
+void applyThreads(const QCommandLineParser& parser);
+
+}  // namespace dofa

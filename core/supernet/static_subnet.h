@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "subnet_arch.h"
+#include "supernet_spec.h"
+
+namespace dofa {
+
+/// A convolution with batch norm folded into weight and bias, and its activation.
+struct FusedConv
+{
+    enum class Act { None, ReLU, HSwish };
+    torch::Tensor weight;  ///< (out, in/groups, k, k)
+    torch::Tensor bias;    ///< (out) or undefined
+    int stride = 1;
+    int padding = 0;
+    int groups = 1;
+    Act act = Act::None;
+
+    [[nodiscard]] torch::Tensor forward(const torch::Tensor& x) const;
+};
+
+/// One MBConv block of an extracted sub-network.
+struct StaticBlock
+{
+    std::optional<FusedConv> expand;  ///< inverted bottleneck (absent in blocks.0)
+    FusedConv depthwise;
+    bool se = false;
+    torch::Tensor seReduceW, seReduceB, seExpandW, seExpandB;
+    FusedConv project;  ///< point_linear, no activation
+    bool shortcut = false;
+
+    [[nodiscard]] torch::Tensor forward(const torch::Tensor& x) const;
+};
+
+/// A static sub-network extracted from a supernet: own, contiguous weights, BN folded.
+/// Immutable after construction, so forward() may run on several threads at once.
+class StaticSubnet
+{
+public:
+    StaticSubnet() = default;
+
+    [[nodiscard]] torch::Tensor forward(const torch::Tensor& x) const;
+
+    [[nodiscard]] const SubnetArch& arch() const { return m_arch; }
+    [[nodiscard]] int resolution() const { return m_arch.r; }
+    /// Bytes held by the weights of this sub-network.
+    [[nodiscard]] std::int64_t weightBytes() const;
+
+    // Layers, public for the exporters (ONNX) and the benchmarks.
+    FusedConv stem;
+    std::vector<StaticBlock> blocks;  ///< blocks.0 first, then the active elastic blocks
+    FusedConv finalExpand;
+    torch::Tensor featureMixW;  ///< (lastChannel, finalExpand, 1, 1), no bias, h_swish
+    torch::Tensor classifierW, classifierB;
+
+private:
+    friend class SupernetImpl;
+    SubnetArch m_arch;
+};
+
+}  // namespace dofa

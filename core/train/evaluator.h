@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include <torch/types.h>
+
+#include "supernet/static_subnet.h"
+#include "supernet/supernet_spec.h"
+
+namespace dofa {
+
+struct Top1Result
+{
+    int64_t correct = 0;
+    int64_t total = 0;
+    [[nodiscard]] double percent() const { return total ? 100.0 * correct / total : 0.0; }
+};
+
+/// Top-1 of an extracted sub-network on uint8 (N, H, W) images with int64 labels.
+/// `progress(done, total)` is called after each batch when given.
+Top1Result evaluateTop1(const StaticSubnet& net, const SupernetSpec& spec,
+                        const torch::Tensor& images, const torch::Tensor& labels,
+                        int batchSize = 500,
+                        const std::function<void(int64_t, int64_t)>& progress = {});
+
+}  // namespace dofa
