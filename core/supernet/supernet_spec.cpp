@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "supernet_spec.h"
 
+#include <QJsonArray>
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
-
-#include <QJsonArray>
 
 namespace dofa {
 
@@ -116,7 +115,8 @@ QJsonArray toArray(const std::vector<float>& v)
     return a;
 }
 
-const QJsonValue& require(const QJsonValue& v, const char* field)
+// By value: callers pass o.value(field), a temporary that a returned reference would outlive.
+QJsonValue require(const QJsonValue& v, const char* field)
 {
     if (v.isUndefined() || v.isNull()) {
         throw std::runtime_error(std::string("supernet spec: missing field '") + field + "'");
@@ -126,7 +126,7 @@ const QJsonValue& require(const QJsonValue& v, const char* field)
 
 int intField(const QJsonObject& o, const char* field)
 {
-    const QJsonValue& v = require(o.value(field), field);
+    const QJsonValue v = require(o.value(field), field);
     if (!v.isDouble()) {
         throw std::runtime_error(std::string("supernet spec: field '") + field +
                                  "' must be a number");
@@ -137,7 +137,7 @@ int intField(const QJsonObject& o, const char* field)
 template <typename T>
 std::vector<T> listField(const QJsonObject& o, const char* field)
 {
-    const QJsonValue& v = require(o.value(field), field);
+    const QJsonValue v = require(o.value(field), field);
     if (!v.isArray()) {
         throw std::runtime_error(std::string("supernet spec: field '") + field +
                                  "' must be a list");
