@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "progressive_shrinking.h"
 
+#include <QJsonDocument>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -8,8 +9,6 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
-
-#include <QJsonDocument>
 
 #include <torch/torch.h>
 
@@ -66,7 +65,8 @@ QJsonObject TrainPhase::toJson() const
                        {"warmup_epochs", warmupEpochs},
                        {"subnets_per_step", subnetsPerStep},
                        {"reorganize_stage", reorganizeStage},
-                       {"distill", distill}};
+                       {"distill", distill},
+                       {"sandwich", sandwich}};
 }
 
 TrainPhase TrainPhase::fromJson(const QJsonObject& o)
@@ -82,6 +82,7 @@ TrainPhase TrainPhase::fromJson(const QJsonObject& o)
     p.subnetsPerStep = o.value("subnets_per_step").toInt(1);
     p.reorganizeStage = o.value("reorganize_stage").toInt(-1);
     p.distill = o.value("distill").toBool(true);
+    p.sandwich = o.value("sandwich").toBool(false);
     return p;
 }
 
@@ -96,14 +97,16 @@ TrainConfig TrainConfig::progressiveShrinking(const SupernetSpec& spec, double e
     // choices, then all of them.
     const std::vector<int> dLarge(ds.end() - std::min<size_t>(2, ds.size()), ds.end());
     const std::vector<int> eLarge(es.end() - std::min<size_t>(2, es.size()), es.end());
+    // The elastic phases train the largest sub-network in every step (sandwich) besides the
+    // sampled ones, so OFA's 1 / 2 sampled sub-networks per step become 2 / 3.
     TrainConfig c;
     c.phases = {
-        {"largest", kMax, eMax, dMax, epochs(10), 0.1, 1, 1, -1, false},
-        {"kernel", ks, eMax, dMax, epochs(3), 0.03, 0, 1, -1, true},
-        {"depth-1", ks, eMax, dLarge, epochs(1), 0.01, 0, 2, -1, true},
-        {"depth-2", ks, eMax, ds, epochs(3), 0.03, 0.2, 2, -1, true},
-        {"expand-1", ks, eLarge, ds, epochs(1), 0.01, 0, 2, 0, true},
-        {"expand-2", ks, es, ds, epochs(4), 0.03, 0.2, 2, 1, true},
+        {"largest", kMax, eMax, dMax, epochs(16), 0.1, 1, 1, -1, false, false},
+        {"kernel", ks, eMax, dMax, epochs(3), 0.03, 0, 2, -1, true, true},
+        {"depth-1", ks, eMax, dLarge, epochs(1), 0.01, 0, 3, -1, true, true},
+        {"depth-2", ks, eMax, ds, epochs(3), 0.03, 0.2, 3, -1, true, true},
+        {"expand-1", ks, eLarge, ds, epochs(1), 0.01, 0, 3, 0, true, true},
+        {"expand-2", ks, es, ds, epochs(4), 0.03, 0.2, 3, 1, true, true},
     };
     return c;
 }
@@ -199,12 +202,11 @@ void ProgressiveShrinking::saveCheckpoint()
     for (const EpochRecord& r : m_history) {
         history.append(r.toJson());
     }
-    f.metadata = QJsonObject{{"trainer",
-                              QJsonObject{{"config", m_config.toJson()},
-                                          {"next_phase", static_cast<int>(m_nextPhase)},
-                                          {"next_epoch", m_nextEpoch},
-                                          {"rng", QString::fromStdString(m_rngState)},
-                                          {"elapsed_seconds", m_elapsed}}},
+    f.metadata = QJsonObject{{"trainer", QJsonObject{{"config", m_config.toJson()},
+                                                     {"next_phase", static_cast<int>(m_nextPhase)},
+                                                     {"next_epoch", m_nextEpoch},
+                                                     {"rng", QString::fromStdString(m_rngState)},
+                                                     {"elapsed_seconds", m_elapsed}}},
                              {"history", history}};
     f.save(m_checkpointPath);
 }
@@ -334,8 +336,8 @@ bool ProgressiveShrinking::run(const FashionMnist& data, const ProgressFn& progr
                     return false;
                 }
                 const torch::Tensor idx = perm.narrow(0, step * batch, batch);
-                const torch::Tensor images = preprocess::augment(
-                    trainImages.index_select(0, idx), m_config.augmentPad, rng);
+                const torch::Tensor images =
+                    preprocess::augment(trainImages.index_select(0, idx), m_config.augmentPad, rng);
                 const torch::Tensor labels = trainLabels.index_select(0, idx);
                 std::uniform_int_distribution<size_t> pickRes(0, m_spec.resolutions.size() - 1);
                 const int r = m_spec.resolutions[pickRes(rng)];
@@ -355,15 +357,18 @@ bool ProgressiveShrinking::run(const FashionMnist& data, const ProgressFn& progr
                 }
                 double stepLoss = 0;
                 for (int s = 0; s < phase.subnetsPerStep; ++s) {
-                    const SubnetArch arch =
-                        SubnetArch::sample(m_spec, rng, phase.ks, phase.e, phase.d, {r});
+                    const bool largest = phase.sandwich && s == 0;
+                    SubnetArch arch = maxArch;
+                    arch.r = r;
+                    if (!largest) {
+                        arch = SubnetArch::sample(m_spec, rng, phase.ks, phase.e, phase.d, {r});
+                    }
                     const torch::Tensor out = m_net->forward(x, arch);
                     torch::Tensor loss = F::cross_entropy(
                         out, labels,
                         F::CrossEntropyFuncOptions().label_smoothing(m_config.labelSmoothing));
-                    if (soft.defined()) {
-                        const torch::Tensor kd =
-                            -(soft * torch::log_softmax(out, 1)).sum(1).mean();
+                    if (soft.defined() && !largest) {
+                        const torch::Tensor kd = -(soft * torch::log_softmax(out, 1)).sum(1).mean();
                         loss = loss + m_config.kdRatio * kd;
                     }
                     loss.backward();
@@ -410,14 +415,13 @@ bool ProgressiveShrinking::run(const FashionMnist& data, const ProgressFn& progr
                 for (const SubnetArch* arch : {&maxArch, &minArch}) {
                     const BnStats stats = calibrateBn(m_net, *arch, trainImages);
                     const StaticSubnet sub = m_net->extract(*arch, &stats);
-                    const double top1 =
-                        evaluateTop1(sub, m_spec, valImages, valLabels).percent();
+                    const double top1 = evaluateTop1(sub, m_spec, valImages, valLabels).percent();
                     (arch == &maxArch ? rec.valTop1Max : rec.valTop1Min) = top1;
                 }
             }
-            rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                        epochStart)
-                              .count();
+            rec.seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart)
+                    .count();
             m_elapsed += rec.seconds;
             m_history.push_back(rec);
             std::ostringstream os;

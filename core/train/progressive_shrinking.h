@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <QJsonArray>
-#include <QJsonObject>
 
 #include "data/fashion_mnist.h"
 #include "supernet/supernet.h"
@@ -23,9 +22,13 @@ struct TrainPhase
     int epochs = 1;
     double lr = 0.03;
     double warmupEpochs = 0;
-    int subnetsPerStep = 1;      ///< gradients accumulate over this many sampled sub-networks
-    int reorganizeStage = -1;    ///< >= 0: sort expand channels (that stage) before the phase
-    bool distill = true;         ///< knowledge distillation from the largest network
+    int subnetsPerStep = 1;    ///< gradients accumulate over this many sampled sub-networks
+    int reorganizeStage = -1;  ///< >= 0: sort expand channels (that stage) before the phase
+    bool distill = true;       ///< knowledge distillation from the largest network
+    /// The largest sub-network is the first of every step's sub-networks and learns from the
+    /// labels alone (the sandwich rule of slimmable networks): OFA's shrinking phases only
+    /// sample it by chance, and the largest level lost a point of top-1 to the smaller ones.
+    bool sandwich = false;
 
     [[nodiscard]] QJsonObject toJson() const;
     static TrainPhase fromJson(const QJsonObject& json);
@@ -35,15 +38,15 @@ struct TrainConfig
 {
     std::vector<TrainPhase> phases;
     int batchSize = 128;
-    double momentum = 0.9;        ///< SGD, Nesterov
-    double weightDecay = 1e-4;    ///< not on BN parameters or biases (OFA's no_decay_keys)
+    double momentum = 0.9;      ///< SGD, Nesterov
+    double weightDecay = 1e-4;  ///< not on BN parameters or biases (OFA's no_decay_keys)
     double labelSmoothing = 0.1;
-    double kdRatio = 1.0;         ///< loss = CE_ls(student, y) + kdRatio * CE(student, teacher)
+    double kdRatio = 1.0;  ///< loss = CE_ls(student, y) + kdRatio * CE(student, teacher)
     std::uint32_t seed = 1;
     int augmentPad = 2;
-    int valImages = 5000;         ///< held out from the end of the training set
-    int trainLimit = 0;           ///< use only this many training images (0: all); for tests
-    int valLimit = 0;             ///< evaluate only this many validation images (0: all)
+    int valImages = 5000;  ///< held out from the end of the training set
+    int trainLimit = 0;    ///< use only this many training images (0: all); for tests
+    int valLimit = 0;      ///< evaluate only this many validation images (0: all)
 
     /// Progressive shrinking for `spec` as OFA orders it (largest network, then kernel, depth
     /// and expand ratio, the last two in two steps each), `epochScale` times the default

@@ -30,7 +30,7 @@ FashionMnist syntheticData(int n)
 TrainConfig tinyConfig(const SupernetSpec& spec)
 {
     TrainConfig c = TrainConfig::progressiveShrinking(spec, 0.1);  // one epoch per phase
-    c.phases.resize(3);  // largest, kernel, depth-1
+    c.phases.resize(3);                                            // largest, kernel, depth-1
     c.phases[2].reorganizeStage = 0;  // exercise channel sorting on resume too
     c.batchSize = 32;
     c.valImages = 100;
@@ -64,12 +64,12 @@ private Q_SLOTS:
         ProgressiveShrinking straight(spec, config, dir.filePath("a.ckpt").toStdString());
         QVERIFY(!straight.resumed());
         int progressCalls = 0;
-        QVERIFY(straight.run(
-            data, [&](const ProgressiveShrinking::Progress& p) {
-                ++progressCalls;
-                QVERIFY(p.fraction > 0 && p.fraction <= 1.0 + 1e-9);
-            },
-            {}));
+        QVERIFY(straight.run(data,
+                             [&](const ProgressiveShrinking::Progress& p) {
+                                 ++progressCalls;
+                                 QVERIFY(p.fraction > 0 && p.fraction <= 1.0 + 1e-9);
+                             },
+                             {}));
         QVERIFY(progressCalls > 0);
         QCOMPARE(straight.history().size(), size_t{5});
         const EpochRecord& last = straight.history().back();
@@ -98,6 +98,47 @@ private Q_SLOTS:
         for (size_t i = 0; i < a.size(); ++i) {
             QVERIFY2(torch::equal(a[i].second, b[i].second), a[i].first.c_str());
         }
+    }
+
+    void sandwichTrainsTheLargestEveryStep_data()
+    {
+        QTest::addColumn<bool>("sandwich");
+        QTest::addRow("sampled only") << false;
+        QTest::addRow("sandwich") << true;
+    }
+    void sandwichTrainsTheLargestEveryStep()
+    {
+        // A phase that samples depth 1 only never runs the second and third block of a stage;
+        // with the sandwich rule the largest sub-network runs them in every step.
+        QFETCH(bool, sandwich);
+        const SupernetSpec spec = SupernetSpec::preset("fmnist-mbv3");
+        TrainConfig config = tinyConfig(spec);
+        config.phases.resize(1);
+        TrainPhase& phase = config.phases[0];
+        phase.d = {spec.depths.front()};
+        phase.subnetsPerStep = 2;
+        phase.sandwich = sandwich;
+        phase.distill = false;
+        config.trainLimit = 64;
+        config.valLimit = 0;
+        config.valImages = 0;
+        QCOMPARE(TrainPhase::fromJson(phase.toJson()).sandwich, sandwich);
+
+        ProgressiveShrinking trainer(spec, config, "");
+        const std::string deepKey =
+            "blocks." + std::to_string(spec.maxDepth()) + ".conv.point_linear.conv.conv.weight";
+        auto deepWeight = [&] {
+            for (const auto& [key, t] : trainer.net()->stateDict()) {
+                if (key == deepKey) {
+                    return t.clone();
+                }
+            }
+            return torch::Tensor();
+        };
+        const torch::Tensor before = deepWeight();
+        QVERIFY(before.defined());
+        QVERIFY(trainer.run(syntheticData(200), {}, {}));
+        QCOMPARE(!torch::equal(before, deepWeight()), sandwich);
     }
 
     void otherConfigRefusesCheckpoint()
