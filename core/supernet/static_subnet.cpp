@@ -49,6 +49,52 @@ torch::Tensor StaticSubnet::forward(const torch::Tensor& x) const
     return at::linear(y, classifierW, classifierB);
 }
 
+namespace {
+
+torch::Tensor moved(const torch::Tensor& t, const torch::Device& device)
+{
+    return t.defined() ? t.to(device) : t;
+}
+
+}  // namespace
+
+FusedConv FusedConv::to(const torch::Device& device) const
+{
+    FusedConv c = *this;
+    c.weight = moved(weight, device);
+    c.bias = moved(bias, device);
+    return c;
+}
+
+StaticBlock StaticBlock::to(const torch::Device& device) const
+{
+    StaticBlock b = *this;
+    if (expand) {
+        b.expand = expand->to(device);
+    }
+    b.depthwise = depthwise.to(device);
+    b.project = project.to(device);
+    b.seReduceW = moved(seReduceW, device);
+    b.seReduceB = moved(seReduceB, device);
+    b.seExpandW = moved(seExpandW, device);
+    b.seExpandB = moved(seExpandB, device);
+    return b;
+}
+
+StaticSubnet StaticSubnet::to(const torch::Device& device) const
+{
+    StaticSubnet n = *this;
+    n.stem = stem.to(device);
+    for (StaticBlock& b : n.blocks) {
+        b = b.to(device);
+    }
+    n.finalExpand = finalExpand.to(device);
+    n.featureMixW = moved(featureMixW, device);
+    n.classifierW = moved(classifierW, device);
+    n.classifierB = moved(classifierB, device);
+    return n;
+}
+
 std::int64_t StaticSubnet::weightBytes() const
 {
     std::int64_t bytes = 0;

@@ -23,6 +23,7 @@ struct FusedConv
     Act act = Act::None;
 
     [[nodiscard]] torch::Tensor forward(const torch::Tensor& x) const;
+    [[nodiscard]] FusedConv to(const torch::Device& device) const;
 };
 
 /// One MBConv block of an extracted sub-network.
@@ -36,6 +37,7 @@ struct StaticBlock
     bool shortcut = false;
 
     [[nodiscard]] torch::Tensor forward(const torch::Tensor& x) const;
+    [[nodiscard]] StaticBlock to(const torch::Device& device) const;
 };
 
 /// A static sub-network extracted from a supernet: own, contiguous weights, BN folded.
@@ -46,6 +48,8 @@ public:
     StaticSubnet() = default;
 
     [[nodiscard]] torch::Tensor forward(const torch::Tensor& x) const;
+    /// A copy with every weight on `device` (a level can run on a GPU; CPU is the default).
+    [[nodiscard]] StaticSubnet to(const torch::Device& device) const;
 
     [[nodiscard]] const SubnetArch& arch() const { return m_arch; }
     [[nodiscard]] int resolution() const { return m_arch.r; }

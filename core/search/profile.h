@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QJsonObject>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "device_descriptor.h"
+#include "latency_meter.h"
+#include "supernet/bn_stats.h"
+#include "supernet/subnet_arch.h"
+#include "supernet/supernet_spec.h"
+
+namespace dofa {
+
+/// One level of a profile: a sub-network on the Pareto front of one device, with what was
+/// measured for it and the BN statistics it runs with (so a switch needs no recalibration).
+struct ProfileLevel
+{
+    SubnetArch arch;
+    double top1 = 0;  ///< % on the evaluation set of the profile (device-independent)
+    LatencyStats latency;
+    std::int64_t macs = 0;
+    std::int64_t params = 0;
+    std::optional<double> powerMw;   ///< mean power while running it, where a sensor exists
+    std::optional<double> energyMj;  ///< energy per inference, where a sensor exists
+    BnStats bn;                      ///< calibrated statistics; empty: supernet's running stats
+};
+
+/// A point of the candidate cloud the front was picked from.
+struct ProfileCandidate
+{
+    SubnetArch arch;
+    double top1 = 0;
+    double latencyMs = 0;
+    bool measured = false;  ///< true: measured; false: predicted (accuracy and latency)
+    std::string source;     ///< which search produced it ("random", "evolution", "width", ...)
+};
+
+/// The level table of one model on one device (DESIGN.md "Profile"). JSON is the source of
+/// truth: `profiles/<model>.<device>.json`, schema-versioned, written atomically.
+struct Profile
+{
+    static constexpr int kSchemaVersion = 1;
+
+    std::string modelName;      ///< spec name of the model
+    std::string modelChecksum;  ///< SHA-256 of the model file the profile belongs to
+    DeviceDescriptor device;
+    QJsonObject accuracyProtocol;      ///< evaluation set, calibration images, seed
+    QJsonObject latencyProtocol;       ///< warm-up, runs, batch
+    QJsonObject provenance;            ///< command, date, timings
+    std::vector<ProfileLevel> levels;  ///< ascending latency
+    std::vector<ProfileCandidate> candidates;
+
+    /// Throws std::runtime_error naming the file and the problem; written to a temporary
+    /// file and renamed.
+    void save(const std::string& path) const;
+    /// Throws std::runtime_error naming the file and the bad field (with its level or
+    /// candidate index) when the file is unreadable, malformed or for another spec.
+    static Profile load(const std::string& path, const SupernetSpec& spec);
+
+    [[nodiscard]] QJsonObject toJson() const;
+    static Profile fromJson(const QJsonObject& json, const SupernetSpec& spec);
+
+    /// Throws std::runtime_error when the profile was made for another model file.
+    void checkModel(const std::string& checksum, const std::string& path) const;
+
+    /// File name the profile has in profiles/: "<model>.<device id>.json".
+    [[nodiscard]] std::string defaultFileName() const;
+};
+
+}  // namespace dofa
