@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
 
-#include <csignal>
-#include <cstdio>
-#include <functional>
-#include <map>
-#include <stdexcept>
-
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <csignal>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <stdexcept>
 
 #include <torch/torch.h>
 

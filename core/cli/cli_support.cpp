@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "cli_support.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-
-#include <QCoreApplication>
-#include <QDir>
-#include <QFileInfo>
 
 #include <torch/torch.h>
 

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QCommandLineParser>
+#include <QStringList>
 #include <atomic>
 #include <stdexcept>
 #include <string>
-
-#include <QCommandLineParser>
-#include <QStringList>
 
 #include "supernet/model_file.h"
 

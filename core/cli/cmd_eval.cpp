@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 // `dofa eval`, `dofa levels`, `dofa calibrate`: accuracy of sub-networks of a model.
-#include <cstdio>
-
 #include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <cstdio>
 
 #include <torch/torch.h>
 
@@ -21,8 +20,7 @@ namespace dofa {
 
 namespace {
 
-const QCommandLineOption kModel({"m", "model"}, "Model file (default: the shipped model).",
-                                "file");
+const QCommandLineOption kModel({"m", "model"}, "Model file (default: the shipped model).", "file");
 const QCommandLineOption kData("data", "Fashion-MNIST directory.", "dir");
 const QCommandLineOption kThreads("threads", "Intra-op threads (0: torch default).", "n", "0");
 const QCommandLineOption kSeed("seed", "Seed of the BN calibration subset.", "n", "937162211");
@@ -97,10 +95,9 @@ Evaluated evaluateArch(Supernet& net, const SubnetArch& arch, const FashionMnist
     }
     const int64_t n = limit > 0 ? std::min<int64_t>(limit, test.size()) : test.size();
     ProgressBar bar(label);
-    Top1Result r = evaluateTop1(sub, net->spec(), test.images.narrow(0, 0, n),
-                                test.labels.narrow(0, 0, n), 500, [&](int64_t done, int64_t total) {
-                                    bar.update(static_cast<double>(done) / total);
-                                });
+    Top1Result r = evaluateTop1(
+        sub, net->spec(), test.images.narrow(0, 0, n), test.labels.narrow(0, 0, n), 500,
+        [&](int64_t done, int64_t total) { bar.update(static_cast<double>(done) / total); });
     bar.finish();
     return {arch, r};
 }
@@ -167,8 +164,8 @@ int cmdLevels(const QStringList& args)
     std::vector<SubnetArch> ladder;
     const int rungs = 6;
     auto at = [](const std::vector<int>& v, int i, int n) {
-        return v[static_cast<size_t>(std::lround(static_cast<double>(i) * (v.size() - 1) /
-                                                 (n - 1)))];
+        return v[static_cast<size_t>(
+            std::lround(static_cast<double>(i) * (v.size() - 1) / (n - 1)))];
     };
     for (int i = 0; i < rungs; ++i) {
         SubnetArch a;

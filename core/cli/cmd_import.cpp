@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `dofa import-ofa`: official OFA checkpoints into dofa model files.
-#include <cstdio>
-
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <cstdio>
 
 #include "cli.h"
 #include "cli_support.h"
@@ -18,13 +17,15 @@ int cmdImportOfa(const QStringList& args)
     const QCommandLineOption preset("preset", "ofa-mbv3-w1.0 or ofa-mbv3-w1.2.", "name",
                                     "ofa-mbv3-w1.0");
     const QCommandLineOption out({"o", "out"}, "Model file to write.", "file");
-    const QCommandLineOption partial("partial", "Accept a checkpoint that lacks some weights "
-                                                "(they keep their initial values).");
+    const QCommandLineOption partial("partial",
+                                     "Accept a checkpoint that lacks some weights "
+                                     "(they keep their initial values).");
     p.addOption(preset);
     p.addOption(out);
     p.addOption(partial);
-    p.addPositionalArgument("checkpoint", "PyTorch zip file written by torch.save, e.g. "
-                                          "ofa_mbv3_d234_e346_k357_w1.0");
+    p.addPositionalArgument("checkpoint",
+                            "PyTorch zip file written by torch.save, e.g. "
+                            "ofa_mbv3_d234_e346_k357_w1.0");
     parseOrThrow(p, args,
                  "Import an official OFA MobileNetV3 supernet checkpoint. Both key namings "
                  "(blocks.N.conv. and blocks.N.mobile_inverted_conv., .bn. and .bn.bn.) and both "
@@ -56,22 +57,19 @@ int cmdImportOfa(const QStringList& args)
         for (size_t i = 0; i < report.missing.size() && i < 5; ++i) {
             std::printf("  missing: %s\n", report.missing[i].c_str());
         }
-        throw InputError(in + ": " + std::to_string(report.missing.size()) +
-                         " weights of " + spec.name +
-                         " are missing (wrong preset? use --partial to accept)");
+        throw InputError(in + ": " + std::to_string(report.missing.size()) + " weights of " +
+                         spec.name + " are missing (wrong preset? use --partial to accept)");
     }
-    const std::string outPath = p.isSet(out) ? p.value(out).toStdString()
-                                             : QFileInfo(QString::fromStdString(in))
-                                                       .completeBaseName()
-                                                       .toStdString() +
-                                                   ".dofa";
+    const std::string outPath =
+        p.isSet(out)
+            ? p.value(out).toStdString()
+            : QFileInfo(QString::fromStdString(in)).completeBaseName().toStdString() + ".dofa";
     ModelFile model;
     model.spec = spec;
     model.setWeights(net);
-    model.metadata = QJsonObject{
-        {"imported_from", QString::fromStdString(in)},
-        {"container", QString::fromStdString(report.container)},
-        {"missing", static_cast<int>(report.missing.size())}};
+    model.metadata = QJsonObject{{"imported_from", QString::fromStdString(in)},
+                                 {"container", QString::fromStdString(report.container)},
+                                 {"missing", static_cast<int>(report.missing.size())}};
     model.save(outPath);
     std::printf("wrote %s (checksum %.12s)\n", outPath.c_str(), model.checksum.c_str());
     return kExitOk;

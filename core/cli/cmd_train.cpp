@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 // `dofa train`: progressive shrinking with resumable checkpoints.
-#include <cstdio>
-#include <fstream>
-
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSysInfo>
+#include <cstdio>
+#include <fstream>
 
 #include <torch/torch.h>
 
@@ -34,8 +33,7 @@ int cmdTrain(const QStringList& args)
                                         "1.0");
     const QCommandLineOption trainLimit("train-limit", "Use only N training images (tests).", "n",
                                         "0");
-    const QCommandLineOption valLimit("val-limit", "Validate on only N held-out images.", "n",
-                                      "0");
+    const QCommandLineOption valLimit("val-limit", "Validate on only N held-out images.", "n", "0");
     const QCommandLineOption batch("batch-size", "Images per step.", "n", "128");
     const QCommandLineOption seed("seed", "Seed of initialisation, order and augmentation.", "n",
                                   "1");
@@ -93,8 +91,8 @@ int cmdTrain(const QStringList& args)
                 config.phases.size(), config.batchSize, torch::get_num_threads(),
                 trainer.resumed() ? (", resumed from " + ckptPath).c_str() : "");
     for (const TrainPhase& ph : config.phases) {
-        std::printf("  phase %-9s epochs %d lr %.3f subnets/step %d\n", ph.name.c_str(),
-                    ph.epochs, ph.lr, ph.subnetsPerStep);
+        std::printf("  phase %-9s epochs %d lr %.3f subnets/step %d\n", ph.name.c_str(), ph.epochs,
+                    ph.lr, ph.subnetsPerStep);
     }
     std::fflush(stdout);
     std::ofstream logFile;
@@ -113,10 +111,10 @@ int cmdTrain(const QStringList& args)
         },
         [&](const EpochRecord& r) {
             std::fprintf(stderr, "\n");
-            std::printf("%-9s epoch %2d  loss %.4f  lr %.4f  val top-1 max %.2f%% min %.2f%%  "
-                        "%.0f s\n",
-                        r.phase.c_str(), r.epoch, r.loss, r.lr, r.valTop1Max, r.valTop1Min,
-                        r.seconds);
+            std::printf(
+                "%-9s epoch %2d  loss %.4f  lr %.4f  val top-1 max %.2f%% min %.2f%%  "
+                "%.0f s\n",
+                r.phase.c_str(), r.epoch, r.loss, r.lr, r.valTop1Max, r.valTop1Min, r.seconds);
             std::fflush(stdout);
             if (logFile) {
                 logFile << QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact).constData()

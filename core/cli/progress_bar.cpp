@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "progress_bar.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
+
+#include <unistd.h>
 
 namespace dofa {
 
@@ -15,8 +15,7 @@ ProgressBar::ProgressBar(std::string label, double logIntervalSeconds)
       m_start(std::chrono::steady_clock::now()),
       m_lastPrint(m_start),
       m_lastDraw(m_start)
-{
-}
+{}
 
 ProgressBar::~ProgressBar()
 {
@@ -57,14 +56,14 @@ void ProgressBar::update(double fraction, const std::string& detail)
         const int filled = static_cast<int>(fraction * kWidth);
         std::string bar(static_cast<size_t>(filled), '#');
         bar.resize(kWidth, '.');
-        std::fprintf(stderr, "\r%s [%s] %5.1f%% %s ETA %s  %s\x1b[K", m_label.c_str(),
-                     bar.c_str(), 100.0 * fraction, formatDuration(elapsed).c_str(),
-                     formatDuration(eta).c_str(), detail.c_str());
+        std::fprintf(stderr, "\r%s [%s] %5.1f%% %s ETA %s  %s\x1b[K", m_label.c_str(), bar.c_str(),
+                     100.0 * fraction, formatDuration(elapsed).c_str(), formatDuration(eta).c_str(),
+                     detail.c_str());
     } else if (std::chrono::duration<double>(now - m_lastPrint).count() >= m_logInterval) {
         m_lastPrint = now;
         std::fprintf(stderr, "%s %5.1f%% elapsed %s ETA %s  %s\n", m_label.c_str(),
-                     100.0 * fraction, formatDuration(elapsed).c_str(),
-                     formatDuration(eta).c_str(), detail.c_str());
+                     100.0 * fraction, formatDuration(elapsed).c_str(), formatDuration(eta).c_str(),
+                     detail.c_str());
     }
     std::fflush(stderr);
 }

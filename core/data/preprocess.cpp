@@ -17,8 +17,7 @@ torch::Tensor toInput(const torch::Tensor& images, int resolution, const std::ve
     }
     if (x.size(1) != static_cast<int64_t>(mean.size())) {
         throw std::invalid_argument("preprocess: " + std::to_string(x.size(1)) +
-                                    " channels, the model expects " +
-                                    std::to_string(mean.size()));
+                                    " channels, the model expects " + std::to_string(mean.size()));
     }
     x = x.to(torch::kFloat32).div_(255.0);
     if (x.size(2) != resolution || x.size(3) != resolution) {

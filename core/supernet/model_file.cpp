@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "model_file.h"
 
-#include <cstring>
-#include <map>
-#include <stdexcept>
-
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <cstring>
+#include <map>
+#include <stdexcept>
 
 namespace dofa {
 
@@ -103,8 +102,9 @@ ModelFile ModelFile::load(const std::string& path)
     const QByteArray data = file.readAll();
     if (data.size() < kMagicSize || std::memcmp(data.constData(), kMagic, kMagicSize) != 0) {
         if (data.size() >= 2 && data[0] == 'P' && data[1] == 'K') {
-            return fail("this is a PyTorch zip checkpoint, not a dofa model; import it with "
-                        "'dofa import-ofa'");
+            return fail(
+                "this is a PyTorch zip checkpoint, not a dofa model; import it with "
+                "'dofa import-ofa'");
         }
         return fail("not a dofa model file (bad magic)");
     }
@@ -119,17 +119,16 @@ ModelFile ModelFile::load(const std::string& path)
     const qint64 bodySize = data.size() - kHashSize;
     const qint64 headerStart = kMagicSize + 8;
     if (headerLen > static_cast<quint64>(bodySize - headerStart)) {
-        return fail("truncated: header length " + std::to_string(headerLen) +
-                    " exceeds the file");
+        return fail("truncated: header length " + std::to_string(headerLen) + " exceeds the file");
     }
-    const QByteArray expected = QCryptographicHash::hash(
-        QByteArrayView(data.constData(), bodySize), QCryptographicHash::Sha256);
+    const QByteArray expected = QCryptographicHash::hash(QByteArrayView(data.constData(), bodySize),
+                                                         QCryptographicHash::Sha256);
     if (expected != data.right(kHashSize)) {
         return fail("checksum mismatch: the file is corrupt or truncated");
     }
     QJsonParseError err{};
-    const QJsonDocument doc = QJsonDocument::fromJson(
-        data.mid(headerStart, static_cast<qsizetype>(headerLen)), &err);
+    const QJsonDocument doc =
+        QJsonDocument::fromJson(data.mid(headerStart, static_cast<qsizetype>(headerLen)), &err);
     if (!doc.isObject()) {
         return fail("bad header JSON (" + err.errorString().toStdString() + ")");
     }
@@ -175,8 +174,7 @@ ModelFile ModelFile::load(const std::string& path)
         const qint64 offset = t.value("offset").toInteger(-1);
         const qint64 bytes = t.value("bytes").toInteger(-1);
         const int64_t elementSize = type == torch::kFloat32 ? 4 : 8;
-        if (numel < 0 || bytes != numel * elementSize || offset < 0 ||
-            offset + bytes > blobSize) {
+        if (numel < 0 || bytes != numel * elementSize || offset < 0 || offset + bytes > blobSize) {
             return fail("tensor '" + name + "': offset/size outside the data section");
         }
         torch::Tensor tensor = torch::empty(shape, type);
@@ -199,7 +197,6 @@ std::map<std::string, torch::Tensor> ModelFile::tensorsWithPrefix(const std::str
     return out;
 }
 
-
 Supernet ModelFile::buildSupernet(const std::string& path) const
 {
     Supernet net(spec);
@@ -216,9 +213,9 @@ Supernet ModelFile::buildSupernet(const std::string& path) const
         throw std::runtime_error(path + ": does not match spec '" + spec.name + "': " + e.what());
     }
     if (!missing.empty()) {
-        throw std::runtime_error(path + ": does not match spec '" + spec.name + "': " +
-                                 std::to_string(missing.size()) + " weights missing, first '" +
-                                 missing.front() + "'");
+        throw std::runtime_error(path + ": does not match spec '" + spec.name +
+                                 "': " + std::to_string(missing.size()) +
+                                 " weights missing, first '" + missing.front() + "'");
     }
     return net;
 }

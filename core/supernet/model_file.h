@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QJsonObject>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <QJsonObject>
 
 #include <torch/types.h>
 

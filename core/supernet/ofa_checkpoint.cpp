@@ -44,8 +44,7 @@ std::string canonicalKey(const std::string& key)
     return k.substr(1, k.size() - 2);
 }
 
-std::map<std::string, torch::Tensor> readStateDict(const std::string& path,
-                                                   std::string* container)
+std::map<std::string, torch::Tensor> readStateDict(const std::string& path, std::string* container)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -57,8 +56,8 @@ std::map<std::string, torch::Tensor> readStateDict(const std::string& path,
         throw std::runtime_error(
             path +
             ": legacy (non-zip) PyTorch pickle, which LibTorch cannot read. Re-save it once as "
-            "zip: python3 -c \"import torch; torch.save(torch.load('" + path +
-            "', map_location='cpu'), 'converted.pth')\"");
+            "zip: python3 -c \"import torch; torch.save(torch.load('" +
+            path + "', map_location='cpu'), 'converted.pth')\"");
     }
     if (bytes.size() < 4 || bytes[0] != 'P' || bytes[1] != 'K') {
         throw std::runtime_error(path + ": not a PyTorch checkpoint (no zip signature)");
@@ -70,7 +69,8 @@ std::map<std::string, torch::Tensor> readStateDict(const std::string& path,
                                  "{'state_dict': ...})");
     }
     const std::string kind = content.wrapped ? "{'state_dict': ...}" : "state dict";
-    std::map<std::string, torch::Tensor> out = content.wrapped ? content.stateDict : content.tensors;
+    std::map<std::string, torch::Tensor> out =
+        content.wrapped ? content.stateDict : content.tensors;
     if (out.empty()) {
         throw std::runtime_error(path + ": holds no tensors");
     }

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "subnet_arch.h"
 
+#include <QJsonArray>
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
-
-#include <QJsonArray>
 
 namespace dofa {
 
@@ -164,9 +163,8 @@ SubnetArch SubnetArch::parse(const std::string& text, const SupernetSpec& spec)
         return min(spec);
     }
     auto fail = [&](const std::string& why) -> SubnetArch {
-        throw std::invalid_argument("arch '" + text + "': " + why +
-                                    " (expected e.g. '" + max(spec).toString() +
-                                    "', 'max' or 'min')");
+        throw std::invalid_argument("arch '" + text + "': " + why + " (expected e.g. '" +
+                                    max(spec).toString() + "', 'max' or 'min')");
     };
     std::vector<std::string> parts;
     std::stringstream ss(text);

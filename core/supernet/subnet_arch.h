@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QJsonObject>
 #include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <QJsonObject>
 
 #include "supernet_spec.h"
 
@@ -33,8 +32,7 @@ struct SubnetArch
     static SubnetArch sample(const SupernetSpec& spec, std::mt19937& rng);
     static SubnetArch sample(const SupernetSpec& spec, std::mt19937& rng,
                              const std::vector<int>& ksChoices, const std::vector<int>& eChoices,
-                             const std::vector<int>& dChoices,
-                             const std::vector<int>& rChoices);
+                             const std::vector<int>& dChoices, const std::vector<int>& rChoices);
 
     /// Parses the text form; `max` and `min` are accepted too. Throws std::invalid_argument
     /// with a message that says what is wrong where.

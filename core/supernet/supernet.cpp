@@ -81,10 +81,10 @@ SupernetImpl::SupernetImpl(SupernetSpec spec) : m_spec(std::move(spec))
     auto blocks = child(*this, "blocks");
     {
         auto b0 = child(*child(*blocks, "0"), "conv");
-        m_block0.dw = makeConvBn(*b0, "depth_conv", s.stemWidth, s.stemWidth, 3, 1, s.stemWidth,
-                                 false);
-        m_block0.pl = makeConvBn(*b0, "point_linear", s.stemWidth, s.firstBlockWidth, 1, 1, 1,
-                                 false);
+        m_block0.dw =
+            makeConvBn(*b0, "depth_conv", s.stemWidth, s.stemWidth, 3, 1, s.stemWidth, false);
+        m_block0.pl =
+            makeConvBn(*b0, "point_linear", s.stemWidth, s.firstBlockWidth, 1, 1, 1, false);
         m_block0.inC = s.stemWidth;
         m_block0.outC = s.firstBlockWidth;
         m_block0.shortcut = s.stemWidth == s.firstBlockWidth;
@@ -129,15 +129,15 @@ SupernetImpl::SupernetImpl(SupernetSpec spec) : m_spec(std::move(spec))
     const int lastWidth = s.stages.back().width;
     auto finalExpand = child(*this, "final_expand_layer");
     m_finalExpand = makeConvBn(*finalExpand, "", lastWidth, s.finalExpandWidth, 1, 1, 1, false);
-    m_featureMix = child(*this, "feature_mix_layer")
-                       ->register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(
-                                                                      s.finalExpandWidth,
-                                                                      s.lastChannel, 1)
-                                                                      .bias(false)));
+    m_featureMix =
+        child(*this, "feature_mix_layer")
+            ->register_module(
+                "conv",
+                torch::nn::Conv2d(
+                    torch::nn::Conv2dOptions(s.finalExpandWidth, s.lastChannel, 1).bias(false)));
     initConv(m_featureMix);
     m_classifier = child(*this, "classifier")
-                       ->register_module("linear",
-                                         torch::nn::Linear(s.lastChannel, s.numClasses));
+                       ->register_module("linear", torch::nn::Linear(s.lastChannel, s.numClasses));
     // OFA: uniform(+-1/sqrt(fan_in)) weights, zero bias for linear layers.
     const double stdv = 1.0 / std::sqrt(static_cast<double>(s.lastChannel));
     torch::nn::init::uniform_(m_classifier->weight, -stdv, stdv);
@@ -191,8 +191,7 @@ BnMoments SupernetImpl::momentsFor(const torch::nn::BatchNorm2d& bn, int channel
         if (it->second.mean.numel() != channels) {
             throw std::runtime_error("BN statistics for '" + name + "' have " +
                                      std::to_string(it->second.mean.numel()) +
-                                     " channels, the sub-network uses " +
-                                     std::to_string(channels));
+                                     " channels, the sub-network uses " + std::to_string(channels));
         }
         return it->second;
     }
@@ -304,8 +303,8 @@ StaticSubnet SupernetImpl::extract(const SubnetArch& arch, const BnStats* stats)
                     FusedConv::Act::HSwish);
     {
         StaticBlock b0;
-        b0.depthwise = fold(m_block0.dw.conv->weight, m_block0.dw.bn, 1, m_block0.inC,
-                            FusedConv::Act::ReLU);
+        b0.depthwise =
+            fold(m_block0.dw.conv->weight, m_block0.dw.bn, 1, m_block0.inC, FusedConv::Act::ReLU);
         b0.project = fold(m_block0.pl.conv->weight, m_block0.pl.bn, 1, 1, FusedConv::Act::None);
         b0.shortcut = m_block0.shortcut;
         net.blocks.push_back(std::move(b0));
@@ -328,8 +327,7 @@ StaticSubnet SupernetImpl::extract(const SubnetArch& arch, const BnStats* stats)
             sb.seExpandW = b.seExpand->weight.narrow(0, 0, mid).narrow(1, 0, seMid).clone();
             sb.seExpandB = b.seExpand->bias.narrow(0, 0, mid).clone();
         }
-        sb.project =
-            fold(b.pl.conv->weight.narrow(1, 0, mid), b.pl.bn, 1, 1, FusedConv::Act::None);
+        sb.project = fold(b.pl.conv->weight.narrow(1, 0, mid), b.pl.bn, 1, 1, FusedConv::Act::None);
         sb.shortcut = b.shortcut;
         net.blocks.push_back(std::move(sb));
     }

@@ -83,8 +83,8 @@ private:
         Activation act = Activation::ReLU;
     };
 
-    ConvBn makeConvBn(torch::nn::Module& parent, const std::string& name, int in, int out,
-                      int k, int stride, int groups, bool nestedNames);
+    ConvBn makeConvBn(torch::nn::Module& parent, const std::string& name, int in, int out, int k,
+                      int stride, int groups, bool nestedNames);
     torch::Tensor batchNorm(const torch::Tensor& x, const torch::nn::BatchNorm2d& bn);
     torch::Tensor blockForward(const torch::Tensor& x, const Block& b, int k, int e);
     /// Depthwise kernel of size k for the first C channels, transformed 7 -> 5 -> 3 in order.

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QJsonObject>
 #include <string>
 #include <vector>
-
-#include <QJsonObject>
 
 namespace dofa {
 
@@ -13,10 +12,10 @@ enum class Activation { ReLU, HSwish };
 /// One stage of the elastic part: `maxDepth` MBConv blocks of the same output width.
 struct StageSpec
 {
-    int width = 0;          ///< output channels of every block in the stage
-    int stride = 1;         ///< stride of the stage's first block
+    int width = 0;   ///< output channels of every block in the stage
+    int stride = 1;  ///< stride of the stage's first block
     Activation act = Activation::ReLU;
-    bool se = false;        ///< squeeze-and-excitation after the depthwise conv
+    bool se = false;  ///< squeeze-and-excitation after the depthwise conv
 };
 
 /// Shape of an OFA MobileNetV3 super-network: fixed stem and tail, elastic stages.

@@ -21,7 +21,7 @@ struct Value
     Kind kind = Kind::None;
     int64_t i = 0;
     double f = 0;
-    std::string s;  ///< string, or "module.name" of a global
+    std::string s;                                       ///< string, or "module.name" of a global
     std::vector<ValuePtr> items;                         ///< list / tuple / object args
     std::vector<std::pair<ValuePtr, ValuePtr>> entries;  ///< dict
     torch::Tensor tensor;
@@ -54,8 +54,7 @@ class Unpickler
 public:
     Unpickler(const std::vector<char>& data, caffe2::serialize::PyTorchStreamReader& zip)
         : m_data(data), m_zip(zip)
-    {
-    }
+    {}
 
     ValuePtr run()
     {
@@ -86,8 +85,8 @@ public:
                     push(t);
                     break;
                 }
-                case 0x85:  // TUPLE1
-                case 0x86:  // TUPLE2
+                case 0x85:    // TUPLE1
+                case 0x86:    // TUPLE2
                 case 0x87: {  // TUPLE3
                     const size_t n = op - 0x84;
                     auto t = make(Value::Kind::Tuple);
@@ -99,7 +98,7 @@ public:
                 case 'N':
                     push(make(Value::Kind::None));
                     break;
-                case 0x88:  // NEWTRUE
+                case 0x88:    // NEWTRUE
                 case 0x89: {  // NEWFALSE
                     auto b = make(Value::Kind::Bool);
                     b->i = op == 0x88;
@@ -317,9 +316,8 @@ private:
             torch::Tensor t = torch::empty({numel}, type);
             const size_t bytes = static_cast<size_t>(numel) * t.element_size();
             if (size < bytes) {
-                throw std::runtime_error("storage data/" + key + " holds " +
-                                         std::to_string(size) + " bytes, needs " +
-                                         std::to_string(bytes));
+                throw std::runtime_error("storage data/" + key + " holds " + std::to_string(size) +
+                                         " bytes, needs " + std::to_string(bytes));
             }
             std::memcpy(t.data_ptr(), ptr.get(), bytes);
             cached = m_storages.emplace(key, t).first;
@@ -345,8 +343,7 @@ private:
                 stride.push_back(s->i);
             }
             auto v = make(Value::Kind::Tensor);
-            v->tensor =
-                args->items[0]->tensor.as_strided(size, stride, args->items[1]->i).clone();
+            v->tensor = args->items[0]->tensor.as_strided(size, stride, args->items[1]->i).clone();
             return v;
         }
         if (name == "torch._utils._rebuild_parameter" && !args->items.empty()) {
@@ -409,8 +406,8 @@ TorchPickleReader::Result TorchPickleReader::read(const std::string& path)
         return r;
     } catch (const c10::Error& e) {
         std::string msg = e.what_without_backtrace();
-        throw std::runtime_error(path + ": not a readable PyTorch zip file: " +
-                                 msg.substr(0, msg.find('\n')));
+        throw std::runtime_error(
+            path + ": not a readable PyTorch zip file: " + msg.substr(0, msg.find('\n')));
     } catch (const std::runtime_error& e) {
         throw std::runtime_error(path + ": " + e.what());
     }

@@ -18,9 +18,8 @@ Top1Result evaluateTop1(const StaticSubnet& net, const SupernetSpec& spec,
     const int64_t n = images.size(0);
     for (int64_t start = 0; start < n; start += batchSize) {
         const int64_t len = std::min<int64_t>(batchSize, n - start);
-        const torch::Tensor x =
-            preprocess::toInput(images.narrow(0, start, len), net.resolution(), spec.mean,
-                                spec.std);
+        const torch::Tensor x = preprocess::toInput(images.narrow(0, start, len), net.resolution(),
+                                                    spec.mean, spec.std);
         const torch::Tensor pred = net.forward(x).argmax(1);
         result.correct += pred.eq(labels.narrow(0, start, len)).sum().item<int64_t>();
         result.total += len;

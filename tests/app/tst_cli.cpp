@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The `dofa` executable as scripts see it: exit codes, messages, and a whole eval run.
-#include <zlib.h>
-
 #include <QtTest>
 
 #include <torch/torch.h>
+#include <zlib.h>
 
 #include "cli/cli.h"
 #include "supernet/model_file.h"
@@ -50,8 +49,8 @@ void writeGz(const QString& path, const QByteArray& data)
 
 void writeSplit(const QString& dir, const QString& prefix, int n)
 {
-    QByteArray images = QByteArray::fromHex("00000803") + bigEndian(n) + bigEndian(28) +
-                        bigEndian(28);
+    QByteArray images =
+        QByteArray::fromHex("00000803") + bigEndian(n) + bigEndian(28) + bigEndian(28);
     QByteArray labels = QByteArray::fromHex("00000801") + bigEndian(n);
     for (int i = 0; i < n; ++i) {
         for (int k = 0; k < 28 * 28; ++k) {
@@ -73,8 +72,8 @@ private Q_SLOTS:
     {
         Run r = dofaRun({"--help"});
         QCOMPARE(r.code, int{kExitOk});
-        for (const char* cmd : {"eval", "levels", "train", "calibrate", "arch", "info",
-                                "import-ofa"}) {
+        for (const char* cmd :
+             {"eval", "levels", "train", "calibrate", "arch", "info", "import-ofa"}) {
             QVERIFY2(r.out.contains(cmd), cmd);
         }
         QCOMPARE(dofaRun({}).code, int{kExitUsage});
@@ -116,8 +115,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString out = dir.filePath("w10.dofa");
-        Run r = dofaRun({"import-ofa", DOFA_FIXTURES_DIR "/ofa/ofa_w1.0_partial_wrapped.pth",
-                         "-o", out});
+        Run r = dofaRun(
+            {"import-ofa", DOFA_FIXTURES_DIR "/ofa/ofa_w1.0_partial_wrapped.pth", "-o", out});
         QCOMPARE(r.code, int{kExitBadInput});  // partial: refused without --partial
         QVERIFY(r.err.contains("missing"));
         r = dofaRun({"import-ofa", DOFA_FIXTURES_DIR "/ofa/ofa_w1.0_partial_wrapped.pth",

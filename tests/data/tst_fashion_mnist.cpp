@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include <zlib.h>
-
 #include <QtTest>
 
 #include <torch/torch.h>
+#include <zlib.h>
 
 #include "data/fashion_mnist.h"
 #include "data/preprocess.h"
@@ -77,8 +76,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         writeGz(dir.filePath("t10k-images-idx3-ubyte.gz"), idxImages(30, 28, 28));
         writeRaw(dir.filePath("t10k-labels-idx1-ubyte"), idxLabels(30));
-        const FashionMnist ds = FashionMnist::load(dir.path().toStdString(),
-                                                   FashionMnist::Split::Test);
+        const FashionMnist ds =
+            FashionMnist::load(dir.path().toStdString(), FashionMnist::Split::Test);
         QCOMPARE(ds.size(), 30);
         QCOMPARE(ds.images.sizes(), (torch::IntArrayRef{30, 28, 28}));
         QCOMPARE(ds.images[0][0][5].item<int>(), 5);
@@ -135,7 +134,8 @@ private Q_SLOTS:
         QCOMPARE(x.sizes(), (torch::IntArrayRef{2, 1, 32, 32}));
         QVERIFY(torch::allclose(x, torch::full_like(x, 2.0)));  // (1 - 0.5) / 0.25
         std::mt19937 rng(1);
-        torch::Tensor ramp = torch::arange(28 * 28).remainder(256).to(torch::kUInt8).view({1, 28, 28});
+        torch::Tensor ramp =
+            torch::arange(28 * 28).remainder(256).to(torch::kUInt8).view({1, 28, 28});
         const torch::Tensor a = preprocess::augment(ramp, 2, rng);
         QCOMPARE(a.sizes(), ramp.sizes());
         std::mt19937 rng2(1);

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // extract(arch) must compute exactly what the elastic supernet computes in eval mode.
-#include <random>
-
 #include <QtTest>
+#include <random>
 
 #include <torch/torch.h>
 
@@ -24,7 +23,8 @@ void randomise(Supernet& net, std::mt19937& rng)
             t.uniform_(0.5, 2.0);
         } else if (key.find("running_mean") != std::string::npos) {
             t.normal_(0.0, 0.2);
-        } else if (key.find(".bn.") != std::string::npos && key.find("weight") != std::string::npos) {
+        } else if (key.find(".bn.") != std::string::npos &&
+                   key.find("weight") != std::string::npos) {
             t.uniform_(0.5, 1.5);
         } else if (key.find(".bn.") != std::string::npos && key.find("bias") != std::string::npos) {
             t.normal_(0.0, 0.1);
@@ -63,10 +63,9 @@ private Q_SLOTS:
         double worst = 0;
         // OFA archs at the smallest resolutions keep the test fast; the network is
         // resolution-agnostic, and the fmnist preset runs every resolution.
-        const std::vector<int> res = spec.resolutions.size() > 4
-                                         ? std::vector<int>{spec.resolutions[0],
-                                                            spec.resolutions[1]}
-                                         : spec.resolutions;
+        const std::vector<int> res =
+            spec.resolutions.size() > 4 ? std::vector<int>{spec.resolutions[0], spec.resolutions[1]}
+                                        : spec.resolutions;
         for (int i = 0; i < archs; ++i) {
             SubnetArch a = SubnetArch::sample(spec, rng, spec.kernelSizes, spec.expandRatios,
                                               spec.depths, res);

@@ -73,12 +73,12 @@ private Q_SLOTS:
         for (auto& [k, t] : net->stateDict()) {
             sd[k] = t;
         }
-        for (const char* key : {"first_conv.conv.weight", "blocks.0.conv.point_linear.bn.bias",
-                                "blocks.1.conv.inverted_bottleneck.conv.conv.weight",
-                                "blocks.5.conv.depth_conv.conv.7to5_matrix",
-                                "blocks.5.conv.depth_conv.se.fc.expand.bias",
-                                "blocks.5.conv.point_linear.bn.bn.running_var",
-                                "final_expand_layer.bn.weight"}) {
+        for (const char* key :
+             {"first_conv.conv.weight", "blocks.0.conv.point_linear.bn.bias",
+              "blocks.1.conv.inverted_bottleneck.conv.conv.weight",
+              "blocks.5.conv.depth_conv.conv.7to5_matrix",
+              "blocks.5.conv.depth_conv.se.fc.expand.bias",
+              "blocks.5.conv.point_linear.bn.bn.running_var", "final_expand_layer.bn.weight"}) {
             const torch::Tensor t = sd.at(key);
             QVERIFY2(torch::equal(t, expectedValue(key, t)), key);
         }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include <random>
-
 #include <QtTest>
+#include <random>
 
 #include "supernet/subnet_arch.h"
 
@@ -19,16 +18,26 @@ private Q_SLOTS:
         QTest::addColumn<int>("r");
         QTest::addColumn<double>("mmacs");
         QTest::addColumn<qint64>("params");
-        QTest::addRow("w1.0 max 128") << "ofa-mbv3-w1.0" << "max" << 128 << 188.25 << 7664760LL;
-        QTest::addRow("w1.0 max 160") << "ofa-mbv3-w1.0" << "max" << 160 << 291.32 << 7664760LL;
-        QTest::addRow("w1.0 max 224") << "ofa-mbv3-w1.0" << "max" << 224 << 566.17 << 7664760LL;
-        QTest::addRow("w1.0 min 128") << "ofa-mbv3-w1.0" << "min" << 128 << 41.48 << 3410792LL;
-        QTest::addRow("w1.0 min 160") << "ofa-mbv3-w1.0" << "min" << 160 << 63.24 << 3410792LL;
-        QTest::addRow("w1.0 min 224") << "ofa-mbv3-w1.0" << "min" << 224 << 121.28 << 3410792LL;
-        QTest::addRow("w1.2 max 160") << "ofa-mbv3-w1.2" << "max" << 160 << 433.56 << 10701632LL;
-        QTest::addRow("w1.2 max 224") << "ofa-mbv3-w1.2" << "max" << 224 << 843.10 << 10701632LL;
-        QTest::addRow("w1.2 min 160") << "ofa-mbv3-w1.2" << "min" << 160 << 100.32 << 4602456LL;
-        QTest::addRow("w1.2 min 224") << "ofa-mbv3-w1.2" << "min" << 224 << 193.08 << 4602456LL;
+        QTest::addRow("w1.0 max 128") << "ofa-mbv3-w1.0"
+                                      << "max" << 128 << 188.25 << 7664760LL;
+        QTest::addRow("w1.0 max 160") << "ofa-mbv3-w1.0"
+                                      << "max" << 160 << 291.32 << 7664760LL;
+        QTest::addRow("w1.0 max 224") << "ofa-mbv3-w1.0"
+                                      << "max" << 224 << 566.17 << 7664760LL;
+        QTest::addRow("w1.0 min 128") << "ofa-mbv3-w1.0"
+                                      << "min" << 128 << 41.48 << 3410792LL;
+        QTest::addRow("w1.0 min 160") << "ofa-mbv3-w1.0"
+                                      << "min" << 160 << 63.24 << 3410792LL;
+        QTest::addRow("w1.0 min 224") << "ofa-mbv3-w1.0"
+                                      << "min" << 224 << 121.28 << 3410792LL;
+        QTest::addRow("w1.2 max 160") << "ofa-mbv3-w1.2"
+                                      << "max" << 160 << 433.56 << 10701632LL;
+        QTest::addRow("w1.2 max 224") << "ofa-mbv3-w1.2"
+                                      << "max" << 224 << 843.10 << 10701632LL;
+        QTest::addRow("w1.2 min 160") << "ofa-mbv3-w1.2"
+                                      << "min" << 160 << 100.32 << 4602456LL;
+        QTest::addRow("w1.2 min 224") << "ofa-mbv3-w1.2"
+                                      << "min" << 224 << 193.08 << 4602456LL;
     }
     void referenceCosts()
     {
@@ -80,13 +89,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("needle");
-        QTest::addRow("resolution") << "r30-k5.5.5.5-e4.4.4.4" << "resolution 30";
-        QTest::addRow("kernel") << "r28-k7.5.5.5-e4.4.4.4" << "kernel 7";
-        QTest::addRow("expand") << "r28-k5.5.5.5-e6.4.4.4" << "expand ratio 6";
-        QTest::addRow("stages") << "r28-k5.5.5-e4.4.4" << "stage groups";
-        QTest::addRow("depth") << "r28-k5555.5.5.5-e4444.4.4.4" << "at most 3";
-        QTest::addRow("mismatch") << "r28-k55.5.5.5-e4.4.4.4" << "expand ratios";
-        QTest::addRow("garbage") << "hello" << "three parts";
+        QTest::addRow("resolution") << "r30-k5.5.5.5-e4.4.4.4"
+                                    << "resolution 30";
+        QTest::addRow("kernel") << "r28-k7.5.5.5-e4.4.4.4"
+                                << "kernel 7";
+        QTest::addRow("expand") << "r28-k5.5.5.5-e6.4.4.4"
+                                << "expand ratio 6";
+        QTest::addRow("stages") << "r28-k5.5.5-e4.4.4"
+                                << "stage groups";
+        QTest::addRow("depth") << "r28-k5555.5.5.5-e4444.4.4.4"
+                               << "at most 3";
+        QTest::addRow("mismatch") << "r28-k55.5.5.5-e4.4.4.4"
+                                  << "expand ratios";
+        QTest::addRow("garbage") << "hello"
+                                 << "three parts";
     }
     void badArchsSayWhy()
     {

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The OFA presets against the published key/shape table (reference/ofa-supernet.md §1-2).
+#include <QtTest>
 #include <map>
 #include <vector>
-
-#include <QtTest>
 
 #include "supernet/supernet.h"
 
@@ -38,7 +37,11 @@ std::vector<RefBlock> expandRows(const std::vector<std::pair<int, RefBlock>>& ro
 // Table 1.3 of the reference: in -> out, mid at e=6, SE mid at e=6.
 RefNet w10()
 {
-    return {"ofa-mbv3-w1.0", 16, 16, 960, 1280,
+    return {"ofa-mbv3-w1.0",
+            16,
+            16,
+            960,
+            1280,
             expandRows({{1, {16, 24, 96, 0}},
                         {3, {24, 24, 144, 0}},
                         {1, {24, 40, 144, 40}},
@@ -54,7 +57,11 @@ RefNet w10()
 
 RefNet w12()
 {
-    return {"ofa-mbv3-w1.2", 24, 24, 1152, 1536,
+    return {"ofa-mbv3-w1.2",
+            24,
+            24,
+            1152,
+            1536,
             expandRows({{1, {24, 32, 144, 0}},
                         {3, {32, 32, 192, 0}},
                         {1, {32, 48, 192, 48}},

@@ -64,7 +64,7 @@ private Q_SLOTS:
         };
         const torch::Tensor before = runningMean();
         const BnStats stats = calibrateBn(net, arch, images, o);
-        QVERIFY(net->is_training());  // mode restored
+        QVERIFY(net->is_training());                   // mode restored
         QVERIFY(torch::equal(before, runningMean()));  // supernet untouched
 
         // Subset order is a seeded shuffle, but mean and biased variance over the whole batch
@@ -98,8 +98,8 @@ private Q_SLOTS:
         const BnStats stats = calibrateBn(net, arch, images, o);
         net->eval();
         torch::NoGradGuard g;
-        const torch::Tensor x = preprocess::toInput(images.narrow(0, 0, 4), arch.r, spec.mean,
-                                                    spec.std);
+        const torch::Tensor x =
+            preprocess::toInput(images.narrow(0, 0, 4), arch.r, spec.mean, spec.std);
         net->setBnOverride(&stats);
         const torch::Tensor ref = net->forward(x, arch);
         net->setBnOverride(nullptr);
