@@ -75,6 +75,17 @@ ModelFile loadModelOrThrow(const std::string& path)
     }
 }
 
+FashionMnist loadFashionMnist(const QString& dir, FashionMnist::Split split)
+{
+    try {
+        return FashionMnist::load(dir.isEmpty() ? FashionMnist::defaultDir() : dir.toStdString(),
+                                  split);
+    } catch (const std::exception& e) {
+        throw InputError(std::string(e.what()) +
+                         " (install Debian's dataset-fashion-mnist or pass --data)");
+    }
+}
+
 void applyThreads(const QCommandLineParser& parser)
 {
     bool ok = false;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "data/fashion_mnist.h"
 #include "supernet/model_file.h"
 
 namespace dofa {
@@ -33,6 +34,9 @@ void parseOrThrow(QCommandLineParser& parser, const QStringList& args, const cha
 std::string defaultModelPath();
 /// Loads a model file, turning its errors into InputError.
 ModelFile loadModelOrThrow(const std::string& path);
+/// Fashion-MNIST from `dir` (empty: the default directory); errors become InputError with
+/// the hint to install Debian's dataset-fashion-mnist.
+FashionMnist loadFashionMnist(const QString& dir, FashionMnist::Split split);
 /// Sets torch's intra-op threads from --threads (0: leave the default).
 void applyThreads(const QCommandLineParser& parser);
 

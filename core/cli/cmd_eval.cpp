@@ -54,14 +54,7 @@ int intOption(const QCommandLineParser& p, const QCommandLineOption& o)
 
 FashionMnist loadData(const QCommandLineParser& p, FashionMnist::Split split)
 {
-    const std::string dir =
-        p.isSet(kData) ? p.value(kData).toStdString() : FashionMnist::defaultDir();
-    try {
-        return FashionMnist::load(dir, split);
-    } catch (const std::exception& e) {
-        throw InputError(std::string(e.what()) +
-                         " (install Debian's dataset-fashion-mnist or pass --data)");
-    }
+    return loadFashionMnist(p.value(kData), split);
 }
 
 SubnetArch parseArch(const QString& text, const SupernetSpec& spec)

@@ -77,14 +77,7 @@ int cmdTrain(const QStringList& args)
         QFile::remove(QString::fromStdString(ckptPath));
     }
 
-    const std::string dir =
-        p.isSet(data) ? p.value(data).toStdString() : FashionMnist::defaultDir();
-    FashionMnist train;
-    try {
-        train = FashionMnist::load(dir, FashionMnist::Split::Train);
-    } catch (const std::exception& e) {
-        throw InputError(e.what());
-    }
+    const FashionMnist train = loadFashionMnist(p.value(data), FashionMnist::Split::Train);
 
     ProgressiveShrinking trainer(spec, config, ckptPath);
     std::printf("training %s: %zu phases, batch %d, %d threads%s\n", spec.name.c_str(),

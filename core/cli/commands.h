@@ -14,5 +14,8 @@ int cmdCalibrate(const QStringList& args);
 int cmdArch(const QStringList& args);
 int cmdInfo(const QStringList& args);
 int cmdImportOfa(const QStringList& args);
+int cmdSearch(const QStringList& args);
+int cmdProfile(const QStringList& args);
+int cmdExport(const QStringList& args);
 
 }  // namespace dofa

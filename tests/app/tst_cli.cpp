@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "cli/cli.h"
+#include "search/profile.h"
 #include "supernet/model_file.h"
 
 using namespace dofa;
@@ -72,8 +73,8 @@ private Q_SLOTS:
     {
         Run r = dofaRun({"--help"});
         QCOMPARE(r.code, int{kExitOk});
-        for (const char* cmd :
-             {"eval", "levels", "train", "calibrate", "arch", "info", "import-ofa"}) {
+        for (const char* cmd : {"eval", "levels", "train", "calibrate", "arch", "info",
+                                "import-ofa", "search", "profile", "export"}) {
             QVERIFY2(r.out.contains(cmd), cmd);
         }
         QCOMPARE(dofaRun({}).code, int{kExitUsage});
@@ -147,6 +148,80 @@ private Q_SLOTS:
         r = dofaRun({"eval", "--model", model, "--data", dir.path() + "/missing"});
         QCOMPARE(r.code, int{kExitBadInput});
         QVERIFY(r.err.contains("dataset-fashion-mnist"));
+    }
+
+    void searchProfileExport()
+    {
+        // The whole profiling flow on a tiny data set and an untrained model: it must run end
+        // to end, write a valid profile, and re-measure and export it.
+        QTemporaryDir dir;
+        writeSplit(dir.path(), "train", 200);
+        writeSplit(dir.path(), "t10k", 60);
+        ModelFile m;
+        m.spec = SupernetSpec::preset("fmnist-mbv3");
+        m.setWeights(Supernet(m.spec));
+        const QString model = dir.filePath("m.dofa");
+        m.save(model.toStdString());
+        const QString profile = dir.filePath("p.json");
+        const QString cache = dir.filePath("acc.json");
+        Run r = dofaRun({"search", "--model", model, "--data", dir.path(), "--quick", "--levels",
+                         "6", "--accuracy-cache", cache, "-o", profile},
+                        300000);
+        QVERIFY2(r.code == kExitOk, qPrintable(r.err));
+        QVERIFY(r.out.contains("latency predictor:"));
+        QVERIFY(r.out.contains("baseline width"));
+        QVERIFY(r.out.contains("baseline random"));
+        const Profile prof = Profile::load(profile.toStdString(), m.spec);
+        QVERIFY(prof.levels.size() >= 2 && prof.levels.size() <= 6);
+        QCOMPARE(prof.modelChecksum, ModelFile::load(model.toStdString()).checksum);
+        for (size_t i = 1; i < prof.levels.size(); ++i) {
+            QVERIFY(prof.levels[i].latency.mean >= prof.levels[i - 1].latency.mean);
+        }
+        QVERIFY(!prof.levels.front().bn.empty());
+        QVERIFY(QFile::exists(cache));
+
+        // A second search reuses every accuracy of the first from the cache.
+        r = dofaRun({"search", "--model", model, "--data", dir.path(), "--quick", "--levels", "6",
+                     "--accuracy-cache", cache, "-o", dir.filePath("p2.json")},
+                    300000);
+        QVERIFY2(r.code == kExitOk, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QRegularExpression("accuracy cache .*: [1-9][0-9]* \\+")),
+                 qPrintable(r.out));
+
+        r = dofaRun({"profile", "--model", model, "--profile", profile, "--threads", "2", "--runs",
+                     "5", "-o", dir.filePath("p2t.json")});
+        QVERIFY2(r.code == kExitOk, qPrintable(r.err));
+        const Profile two = Profile::load(dir.filePath("p2t.json").toStdString(), m.spec);
+        QCOMPARE(two.device.threads, 2);
+        QCOMPARE(two.levels.size(), prof.levels.size());
+
+        const QString csv = dir.filePath("levels.csv");
+        r = dofaRun({"export", "--model", model, "--profile", profile, "--csv", csv,
+                     "--candidates-csv", dir.filePath("cloud.csv")});
+        QVERIFY2(r.code == kExitOk, qPrintable(r.err));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split('\n');
+        QCOMPARE(lines.size(), static_cast<int>(prof.levels.size()) + 1);
+        QVERIFY(lines[0].startsWith("level,arch,top1,latency_mean_ms"));
+        QCOMPARE(lines[1].split(',').size(), lines[0].split(',').size());
+
+        // A profile of another model and a malformed profile are bad input (exit 3).
+        ModelFile other = m;
+        other.setWeights(Supernet(m.spec));
+        const QString otherModel = dir.filePath("other.dofa");
+        other.save(otherModel.toStdString());
+        r = dofaRun(
+            {"profile", "--model", otherModel, "--profile", profile, "-o", dir.filePath("x.json")});
+        QCOMPARE(r.code, int{kExitBadInput});
+        QVERIFY2(r.err.contains("belongs to model"), qPrintable(r.err));
+        QFile bad(dir.filePath("bad.json"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{\"format\": \"dofa-profile\", \"schema_version\": 1}");
+        bad.close();
+        r = dofaRun({"export", "--model", model, "--profile", bad.fileName(), "--csv", csv});
+        QCOMPARE(r.code, int{kExitBadInput});
+        QVERIFY2(r.err.contains("bad.json") && r.err.contains("model"), qPrintable(r.err));
     }
 };
 

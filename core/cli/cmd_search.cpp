@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+// `dofa search`, `dofa profile`, `dofa export`: Pareto profiles of a model on this device.
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <cstdio>
+
+#include <torch/torch.h>
+
+#include "cli.h"
+#include "cli_support.h"
+#include "commands.h"
+#include "progress_bar.h"
+#include "search/accuracy_evaluator.h"
+#include "search/profile_builder.h"
+#include "search/profile_csv.h"
+
+namespace dofa {
+
+namespace {
+
+// Training holds out the last 5,000 training images (TrainConfig::valImages); the search
+// measures accuracy there, so levels are chosen without looking at the test set.
+constexpr int64_t kHeldOut = 5000;
+
+const QCommandLineOption kModel({"m", "model"}, "Model file (default: the shipped model).", "file");
+const QCommandLineOption kData("data", "Fashion-MNIST directory.", "dir");
+const QCommandLineOption kThreads("threads", "Intra-op threads to measure latency with.", "n", "1");
+const QCommandLineOption kCuda("cuda", "Measure latency on this CUDA device.", "index");
+const QCommandLineOption kOut({"o", "out"},
+                              "Profile to write (default: profiles/<model>."
+                              "<device>.json in the source tree).",
+                              "file");
+
+int positiveInt(const QCommandLineParser& p, const QCommandLineOption& o)
+{
+    bool ok = false;
+    const int v = p.value(o).toInt(&ok);
+    if (!ok || v <= 0) {
+        throw UsageError("--" + o.names().last().toStdString() + " needs a positive integer");
+    }
+    return v;
+}
+
+std::string defaultProfilePath(const Profile& profile)
+{
+    return std::string(DOFA_SOURCE_DIR) + "/profiles/" + profile.defaultFileName();
+}
+
+void printLevels(const Profile& p)
+{
+    std::printf("%-5s %-42s %8s %10s %10s %8s %9s\n", "level", "arch", "top-1 %", "mean ms",
+                "p90 ms", "MMACs", "params");
+    for (size_t i = 0; i < p.levels.size(); ++i) {
+        const ProfileLevel& l = p.levels[i];
+        std::printf("%-5zu %-42s %8.2f %10.4f %10.4f %8.2f %9lld\n", i, l.arch.toString().c_str(),
+                    l.top1, l.latency.mean, l.latency.p90, static_cast<double>(l.macs) / 1e6,
+                    static_cast<long long>(l.params));
+    }
+}
+
+Profile loadProfileOrThrow(const std::string& path, const SupernetSpec& spec)
+{
+    try {
+        return Profile::load(path, spec);
+    } catch (const std::exception& e) {
+        throw InputError(e.what());
+    }
+}
+
+}  // namespace
+
+int cmdSearch(const QStringList& args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption levels("levels", "Levels to pick from the front.", "n", "8");
+    const QCommandLineOption samples("samples", "Measured archs to train the accuracy predictor.",
+                                     "n", "150");
+    const QCommandLineOption cache("accuracy-cache",
+                                   "JSON cache of measured accuracies (read and updated); "
+                                   "accuracy does not depend on the device.",
+                                   "file");
+    const QCommandLineOption quick("quick", "A small search for smoke tests (minutes to seconds).");
+    const QCommandLineOption noBaselines("no-baselines", "Skip the baseline families.");
+    const QCommandLineOption seed("seed", "Seed of sampling and evolution.", "n", "1");
+    for (const auto& o :
+         {kModel, kData, kThreads, kCuda, kOut, levels, samples, cache, quick, noBaselines, seed}) {
+        p.addOption(o);
+    }
+    parseOrThrow(p, args,
+                 "The Dynamic-OFA offline flow on this device: per-layer latency table, accuracy "
+                 "predictor on measured sub-networks, random search over a sweep of latency "
+                 "constraints with evolutionary refinement, re-measurement of the front, levels, "
+                 "and the width/depth/resolution/random baselines measured the same way. Writes "
+                 "a JSON profile.");
+    const int threads = positiveInt(p, kThreads);
+    torch::set_num_threads(threads);
+    const std::string modelPath =
+        p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
+    const ModelFile model = loadModelOrThrow(modelPath);
+    Supernet net = model.buildSupernet(modelPath);
+    net->eval();
+    const FashionMnist train = loadFashionMnist(p.value(kData), FashionMnist::Split::Train);
+    const FashionMnist test = loadFashionMnist(p.value(kData), FashionMnist::Split::Test);
+    const int64_t heldOut = std::min<int64_t>(kHeldOut, train.size() / 5);
+    const int64_t pool = train.size() - heldOut;
+    const torch::Tensor calib = train.images.narrow(0, 0, pool);
+
+    ProfileBuilderOptions o;
+    o.threads = threads;
+    o.cudaIndex = p.isSet(kCuda) ? p.value(kCuda).toInt() : -1;
+    o.levels = positiveInt(p, levels);
+    o.predictorSamples = positiveInt(p, samples);
+    o.baselines = !p.isSet(noBaselines);
+    o.seed = static_cast<std::uint32_t>(p.value(seed).toULong());
+    BnCalibrationOptions calibration;
+    if (p.isSet(quick)) {
+        o.predictorSamples = std::min(o.predictorSamples, 24);
+        o.correctionArchs = 4;
+        o.heldOutArchs = 6;
+        o.frontCandidates = 8;
+        o.tableLatency = {1, 5, 1, torch::kCPU};
+        o.archLatency = {2, 10, 1, torch::kCPU};
+        o.search.randomSamples = 100;
+        o.search.sweepSteps = 3;
+        o.search.population = 12;
+        o.search.generations = 3;
+        calibration.images = 400;
+    }
+    AccuracyEvaluator searchEval(net, calib, train.images.narrow(0, pool, heldOut),
+                                 train.labels.narrow(0, pool, heldOut),
+                                 "fashion-mnist train[" + std::to_string(pool) + ":" +
+                                     std::to_string(train.size()) + "] (held out from training)",
+                                 calibration);
+    AccuracyEvaluator testEval(net, calib, test.images, test.labels, "fashion-mnist test (10k)",
+                               calibration);
+    QJsonObject cacheJson;
+    if (p.isSet(cache)) {
+        QFile f(p.value(cache));
+        if (f.exists()) {
+            if (!f.open(QIODevice::ReadOnly)) {
+                throw InputError(p.value(cache).toStdString() + ": cannot open");
+            }
+            cacheJson = QJsonDocument::fromJson(f.readAll()).object();
+            const int a =
+                searchEval.loadCache(cacheJson.value("search").toObject(), model.checksum);
+            const int b = testEval.loadCache(cacheJson.value("test").toObject(), model.checksum);
+            std::printf("accuracy cache %s: %d + %d entries reused\n", qPrintable(p.value(cache)),
+                        a, b);
+        }
+    }
+
+    ProgressBar bar("search");
+    std::string lastStage;
+    ProfileBuilder builder(searchEval, testEval, model.checksum, o,
+                           [&](const std::string& stage, double f) {
+                               if (stage != lastStage && !lastStage.empty()) {
+                                   bar.update(1.0, lastStage);
+                               }
+                               lastStage = stage;
+                               bar.update(f, stage);
+                           });
+    ProfileReport report;
+    Profile profile;
+    try {
+        profile = builder.run(report, &stopRequested());
+    } catch (...) {
+        if (stopRequested()) {
+            bar.finish("interrupted");
+            return kExitInterrupted;
+        }
+        throw;
+    }
+    bar.finish();
+    profile.provenance.insert("command", args.join(' '));
+    profile.provenance.insert("model_file",
+                              QFileInfo(QString::fromStdString(modelPath)).fileName());
+
+    const std::string out =
+        p.isSet(kOut) ? p.value(kOut).toStdString() : defaultProfilePath(profile);
+    QDir().mkpath(QFileInfo(QString::fromStdString(out)).absolutePath());
+    profile.save(out);
+    if (p.isSet(cache)) {
+        cacheJson = QJsonObject{{"search", searchEval.cacheToJson(model.checksum)},
+                                {"test", testEval.cacheToJson(model.checksum)}};
+        writeTextAtomically(p.value(cache).toStdString(),
+                            QJsonDocument(cacheJson).toJson().toStdString());
+    }
+
+    std::printf("device  %s\n", profile.device.describe().c_str());
+    std::printf(
+        "time    %.1f s total (latency table %.1f, latency %.1f, accuracy %.1f, search "
+        "%.1f, levels %.1f, baselines %.1f)\n",
+        report.totalSeconds, report.tableSeconds, report.latencySeconds, report.accuracySeconds,
+        report.searchSeconds, report.levelSeconds, report.baselineSeconds);
+    std::printf("latency predictor: %d table entries, mean abs error %.2f%% on %d held-out archs\n",
+                report.tableEntries, report.latencyPredictorMape, o.heldOutArchs);
+    std::printf("accuracy predictor: mean abs error %.2f points on held-out measured archs\n",
+                report.accuracyPredictorMae);
+    std::printf("search: %d candidates scored, %d accuracies measured\n", report.searchedCandidates,
+                report.accuracyMeasurements);
+    std::printf("hypervolume (ref %.3f ms, %.2f%%): full search %.4f\n", report.refLatencyMs,
+                report.refAccuracy, report.hypervolume);
+    for (const BaselineReport& b : report.baselines) {
+        std::printf(
+            "  baseline %-10s %3zu points  hypervolume %.4f  speedup of the search at "
+            "equal accuracy: median %.2fx, max %.2fx\n",
+            b.name.c_str(), b.points.size(), b.hypervolume, b.speedupMedian, b.speedupMax);
+    }
+    printLevels(profile);
+    std::printf("wrote %s\n", out.c_str());
+    return kExitOk;
+}
+
+int cmdProfile(const QStringList& args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption from("profile", "Existing profile whose levels to re-measure.",
+                                  "file");
+    const QCommandLineOption runs("runs", "Timed runs per sub-network.", "n", "60");
+    for (const auto& o : {kModel, kThreads, kCuda, kOut, from, runs}) {
+        p.addOption(o);
+    }
+    parseOrThrow(p, args,
+                 "Re-measure the latency of an existing profile's levels and measured candidates "
+                 "on this device (accuracy and BN statistics are device-independent and kept). "
+                 "Levels are re-sorted by their latency here.");
+    if (!p.isSet(from)) {
+        throw UsageError("--profile is required");
+    }
+    const int threads = positiveInt(p, kThreads);
+    torch::set_num_threads(threads);
+    const std::string modelPath =
+        p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
+    const ModelFile model = loadModelOrThrow(modelPath);
+    Supernet net = model.buildSupernet(modelPath);
+    net->eval();
+    const std::string inPath = p.value(from).toStdString();
+    Profile profile = loadProfileOrThrow(inPath, model.spec);
+    try {
+        profile.checkModel(model.checksum, inPath);
+    } catch (const std::exception& e) {
+        throw InputError(e.what());
+    }
+    const int cuda = p.isSet(kCuda) ? p.value(kCuda).toInt() : -1;
+    profile.device = DeviceDescriptor::current(threads, cuda);
+    LatencyOptions lo;
+    lo.runs = positiveInt(p, runs);
+    if (cuda >= 0) {
+        lo.device = torch::Device(torch::kCUDA, static_cast<int8_t>(cuda));
+    }
+    std::vector<ProfileCandidate> measured;
+    for (const ProfileCandidate& c : profile.candidates) {
+        if (c.measured) {
+            measured.push_back(c);
+        }
+    }
+    ProgressBar bar("profile");
+    const size_t total = profile.levels.size() + measured.size();
+    size_t done = 0;
+    for (ProfileLevel& l : profile.levels) {
+        l.latency = measureLatency(net->extract(l.arch, l.bn.empty() ? nullptr : &l.bn),
+                                   model.spec.inChannels, lo);
+        l.powerMw.reset();  // measured on the other device
+        l.energyMj.reset();
+        bar.update(static_cast<double>(++done) / total, "levels");
+        if (stopRequested()) {
+            return kExitInterrupted;
+        }
+    }
+    for (ProfileCandidate& c : measured) {
+        c.latencyMs = measureLatency(net->extract(c.arch), model.spec.inChannels, lo).mean;
+        bar.update(static_cast<double>(++done) / total, "candidates");
+        if (stopRequested()) {
+            return kExitInterrupted;
+        }
+    }
+    bar.finish();
+    std::stable_sort(profile.levels.begin(), profile.levels.end(),
+                     [](const ProfileLevel& a, const ProfileLevel& b) {
+                         return a.latency.mean < b.latency.mean;
+                     });
+    profile.candidates = measured;  // predicted latencies belonged to the other device
+    profile.latencyProtocol.insert("runs", lo.runs);
+    profile.provenance.insert("reprofiled_from", QString::fromStdString(inPath));
+    profile.provenance.insert("command", args.join(' '));
+    const std::string out =
+        p.isSet(kOut) ? p.value(kOut).toStdString() : defaultProfilePath(profile);
+    profile.save(out);
+    std::printf("device  %s\n", profile.device.describe().c_str());
+    printLevels(profile);
+    std::printf("wrote %s\n", out.c_str());
+    return kExitOk;
+}
+
+int cmdExport(const QStringList& args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption from("profile", "Profile to export.", "file");
+    const QCommandLineOption csv("csv", "Write the level table as CSV.", "file");
+    const QCommandLineOption cand("candidates-csv", "Write the candidate cloud as CSV.", "file");
+    const QCommandLineOption json("json", "Write the (validated) profile JSON as is.", "file");
+    for (const auto& o : {kModel, from, csv, cand, json}) {
+        p.addOption(o);
+    }
+    parseOrThrow(p, args,
+                 "Export a profile: the levels as CSV (spreadsheets, pandas), the candidate "
+                 "cloud as CSV, or the JSON itself after validation against the model's spec.");
+    if (!p.isSet(from)) {
+        throw UsageError("--profile is required");
+    }
+    if (!p.isSet(csv) && !p.isSet(cand) && !p.isSet(json)) {
+        throw UsageError("nothing to export: give --csv, --candidates-csv or --json");
+    }
+    const std::string modelPath =
+        p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
+    const ModelFile model = loadModelOrThrow(modelPath);
+    const std::string inPath = p.value(from).toStdString();
+    const Profile profile = loadProfileOrThrow(inPath, model.spec);
+    if (p.isSet(csv)) {
+        writeTextAtomically(p.value(csv).toStdString(), levelsCsv(profile));
+        std::printf("wrote %s (%zu levels)\n", qPrintable(p.value(csv)), profile.levels.size());
+    }
+    if (p.isSet(cand)) {
+        writeTextAtomically(p.value(cand).toStdString(), candidatesCsv(profile));
+        std::printf("wrote %s (%zu candidates)\n", qPrintable(p.value(cand)),
+                    profile.candidates.size());
+    }
+    if (p.isSet(json)) {
+        profile.save(p.value(json).toStdString());
+        std::printf("wrote %s\n", qPrintable(p.value(json)));
+    }
+    return kExitOk;
+}
+
+}  // namespace dofa
