@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#include "runtime/sample_window.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace dofa {
+
+const char* statisticName(WindowStatistic statistic)
+{
+    return statistic == WindowStatistic::Median ? "p50" : "mean";
+}
+
+SampleWindow::SampleWindow(int capacity)
+{
+    if (capacity < 1)
+        throw std::invalid_argument("sample window: capacity must be >= 1");
+    m_values.assign(static_cast<std::size_t>(capacity), 0.0);
+    m_scratch.assign(static_cast<std::size_t>(capacity), 0.0);
+}
+
+void SampleWindow::push(double value)
+{
+    m_values[static_cast<std::size_t>(m_next)] = value;
+    m_next = (m_next + 1) % capacity();
+    m_size = std::min(m_size + 1, capacity());
+}
+
+void SampleWindow::clear()
+{
+    m_next = 0;
+    m_size = 0;
+}
+
+double SampleWindow::mean() const
+{
+    if (m_size == 0)
+        return 0;
+    double sum = 0;
+    for (int i = 0; i < m_size; ++i)
+        sum += m_values[static_cast<std::size_t>(i)];
+    return sum / m_size;
+}
+
+double SampleWindow::median() const
+{
+    return recentStatistic(WindowStatistic::Median, m_size);
+}
+
+double SampleWindow::statistic(WindowStatistic which) const
+{
+    return which == WindowStatistic::Median ? median() : mean();
+}
+
+double SampleWindow::recentStatistic(WindowStatistic which, int count) const
+{
+    const int n = std::min(count, m_size);
+    if (n <= 0)
+        return 0;
+    // The newest n samples, walking back from the slot before m_next.
+    const int cap = capacity();
+    for (int i = 0; i < n; ++i)
+        m_scratch[static_cast<std::size_t>(i)] =
+            m_values[static_cast<std::size_t>((m_next - 1 - i + cap) % cap)];
+    const auto first = m_scratch.begin();
+    if (which == WindowStatistic::Mean) {
+        double sum = 0;
+        for (int i = 0; i < n; ++i)
+            sum += first[i];
+        return sum / n;
+    }
+    const auto mid = first + n / 2;
+    std::nth_element(first, mid, first + n);
+    if (n % 2 == 1)
+        return *mid;
+    // Even: the lower middle is the largest element left of mid.
+    return (*mid + *std::max_element(first, mid)) / 2;
+}
+
+}  // namespace dofa

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <vector>
+
+namespace dofa {
+
+/// Which statistic summarises a latency window. The median ignores the odd slow frame (page
+/// fault, GC in a co-runner) that would drag a mean over the target.
+enum class WindowStatistic { Median, Mean };
+
+/// "p50" or "mean".
+const char* statisticName(WindowStatistic statistic);
+
+/// The last `capacity` samples. Storage is allocated once, in the constructor: push() and the
+/// statistics never allocate, so the per-frame path stays allocation-free. O(capacity) at most.
+class SampleWindow
+{
+public:
+    explicit SampleWindow(int capacity);
+
+    void push(double value);
+    void clear();
+    [[nodiscard]] int size() const { return m_size; }
+    [[nodiscard]] int capacity() const { return static_cast<int>(m_values.size()); }
+    [[nodiscard]] bool full() const { return m_size == capacity(); }
+    /// 0 when empty.
+    [[nodiscard]] double mean() const;
+    /// Middle value (mean of the two middle ones for an even size); 0 when empty.
+    [[nodiscard]] double median() const;
+    [[nodiscard]] double statistic(WindowStatistic which) const;
+    /// The statistic of the newest `count` samples only (all when fewer). Right after a sudden
+    /// slowdown the window still holds older, faster frames: its median sits between the two
+    /// regimes and would under-estimate how far to step. O(count), no allocation.
+    [[nodiscard]] double recentStatistic(WindowStatistic which, int count) const;
+
+private:
+    std::vector<double> m_values;
+    mutable std::vector<double> m_scratch;  ///< median's working copy, same capacity
+    int m_next = 0;
+    int m_size = 0;
+};
+
+}  // namespace dofa
