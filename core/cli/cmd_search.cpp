@@ -61,6 +61,23 @@ void printLevels(const Profile& p)
     }
 }
 
+struct LoadedModel
+{
+    std::string path;
+    ModelFile file;
+    Supernet net;
+};
+
+/// --model (or the shipped model) and its supernet in eval mode, for measurements.
+LoadedModel loadModel(const QCommandLineParser& p)
+{
+    const std::string path = p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
+    ModelFile file = loadModelOrThrow(path);
+    Supernet net = file.buildSupernet(path);
+    net->eval();
+    return {path, std::move(file), net};
+}
+
 Profile loadProfileOrThrow(const std::string& path, const SupernetSpec& spec)
 {
     try {
@@ -97,11 +114,7 @@ int cmdSearch(const QStringList& args)
                  "a JSON profile.");
     const int threads = positiveInt(p, kThreads);
     torch::set_num_threads(threads);
-    const std::string modelPath =
-        p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
-    const ModelFile model = loadModelOrThrow(modelPath);
-    Supernet net = model.buildSupernet(modelPath);
-    net->eval();
+    const auto [modelPath, model, net] = loadModel(p);
     const FashionMnist train = loadFashionMnist(p.value(kData), FashionMnist::Split::Train);
     const FashionMnist test = loadFashionMnist(p.value(kData), FashionMnist::Split::Test);
     const int64_t heldOut = std::min<int64_t>(kHeldOut, train.size() / 5);
@@ -232,11 +245,7 @@ int cmdProfile(const QStringList& args)
     }
     const int threads = positiveInt(p, kThreads);
     torch::set_num_threads(threads);
-    const std::string modelPath =
-        p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
-    const ModelFile model = loadModelOrThrow(modelPath);
-    Supernet net = model.buildSupernet(modelPath);
-    net->eval();
+    const auto [modelPath, model, net] = loadModel(p);
     const std::string inPath = p.value(from).toStdString();
     Profile profile = loadProfileOrThrow(inPath, model.spec);
     try {

@@ -63,6 +63,19 @@ void writeSplit(const QString& dir, const QString& prefix, int n)
     writeGz(dir + "/" + prefix + "-labels-idx1-ubyte.gz", labels);
 }
 
+/// A tiny Fashion-MNIST look-alike (200 train, 60 test images) and an untrained fmnist-mbv3
+/// model in `dir`; returns the model's path.
+QString writeTinySetup(const QTemporaryDir& dir, ModelFile& m)
+{
+    writeSplit(dir.path(), "train", 200);
+    writeSplit(dir.path(), "t10k", 60);
+    m.spec = SupernetSpec::preset("fmnist-mbv3");
+    m.setWeights(Supernet(m.spec));
+    const QString model = dir.filePath("m.dofa");
+    m.save(model.toStdString());
+    return model;
+}
+
 }  // namespace
 
 class TestCli : public QObject
@@ -132,13 +145,8 @@ private Q_SLOTS:
     void evalOnSmallData()
     {
         QTemporaryDir dir;
-        writeSplit(dir.path(), "train", 200);
-        writeSplit(dir.path(), "t10k", 60);
         ModelFile m;
-        m.spec = SupernetSpec::preset("fmnist-mbv3");
-        m.setWeights(Supernet(m.spec));
-        const QString model = dir.filePath("m.dofa");
-        m.save(model.toStdString());
+        const QString model = writeTinySetup(dir, m);
         Run r = dofaRun({"eval", "--model", model, "--data", dir.path(), "--arch", "min",
                          "--calib-images", "100", "--json"});
         QCOMPARE(r.code, int{kExitOk});
@@ -155,13 +163,8 @@ private Q_SLOTS:
         // The whole profiling flow on a tiny data set and an untrained model: it must run end
         // to end, write a valid profile, and re-measure and export it.
         QTemporaryDir dir;
-        writeSplit(dir.path(), "train", 200);
-        writeSplit(dir.path(), "t10k", 60);
         ModelFile m;
-        m.spec = SupernetSpec::preset("fmnist-mbv3");
-        m.setWeights(Supernet(m.spec));
-        const QString model = dir.filePath("m.dofa");
-        m.save(model.toStdString());
+        const QString model = writeTinySetup(dir, m);
         const QString profile = dir.filePath("p.json");
         const QString cache = dir.filePath("acc.json");
         Run r = dofaRun({"search", "--model", model, "--data", dir.path(), "--quick", "--levels",
