@@ -12,6 +12,14 @@
 
 namespace dofa::test {
 
+/// Targets with only a latency target.
+inline Targets latency(double ms)
+{
+    Targets t;
+    t.latencyMs = ms;
+    return t;
+}
+
 inline RuntimeLevel makeLevel(double top1, double meanMs, std::optional<double> powerMw = {})
 {
     RuntimeLevel l;

@@ -51,13 +51,6 @@ struct SharedDevice
     }
 };
 
-Targets latency(double ms)
-{
-    Targets t;
-    t.latencyMs = ms;
-    return t;
-}
-
 RuntimeManager joint(const SharedDevice& device, const std::vector<double>& targets,
                      FakeClock& clock, JointConfig config)
 {

@@ -10,13 +10,6 @@ using namespace dofa::test;
 
 namespace {
 
-Targets latency(double ms)
-{
-    Targets t;
-    t.latencyMs = ms;
-    return t;
-}
-
 RuntimeManager lookup(LevelTable table, Targets targets, FakeClock& clock)
 {
     RuntimeManager::Options o;

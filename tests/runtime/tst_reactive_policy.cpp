@@ -10,13 +10,6 @@ using namespace dofa::test;
 
 namespace {
 
-Targets latency(double ms)
-{
-    Targets t;
-    t.latencyMs = ms;
-    return t;
-}
-
 RuntimeManager reactive(LevelTable table, Targets targets, FakeClock& clock,
                         ReactiveConfig config = {})
 {

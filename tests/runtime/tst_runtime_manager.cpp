@@ -38,17 +38,6 @@ void operator delete(void* p, std::size_t) noexcept
 using namespace dofa;
 using namespace dofa::test;
 
-namespace {
-
-Targets latency(double ms)
-{
-    Targets t;
-    t.latencyMs = ms;
-    return t;
-}
-
-}  // namespace
-
 /// The manager itself: decisions and history, policy switch, threading contract, per-frame cost.
 class TestRuntimeManager : public QObject
 {
