@@ -107,6 +107,9 @@ TrainConfig TrainConfig::progressiveShrinking(const SupernetSpec& spec, double e
         {"depth-2", ks, eMax, ds, epochs(3), 0.03, 0.2, 3, -1, true, true},
         {"expand-1", ks, eLarge, ds, epochs(1), 0.01, 0, 3, 0, true, true},
         {"expand-2", ks, es, ds, epochs(4), 0.03, 0.2, 3, 1, true, true},
+        // The full space once more at a low rate: expand-2 restarts at 0.03 and its cosine
+        // decay ends while the largest sub-network's accuracy is still climbing.
+        {"polish", ks, es, ds, epochs(3), 0.01, 0.2, 3, -1, true, true},
     };
     return c;
 }
@@ -158,6 +161,19 @@ QJsonObject EpochRecord::toJson() const
                        {"seconds", seconds},
                        {"val_top1_max", valTop1Max},
                        {"val_top1_min", valTop1Min}};
+}
+
+bool ProgressiveShrinking::canResumeWith(const TrainConfig& saved, const TrainConfig& wanted)
+{
+    // The same settings and the saved phases as a prefix: a schedule may be extended by
+    // appending phases (the checkpoint then continues with the first new one), never changed
+    // in what it has already done.
+    if (saved.phases.size() > wanted.phases.size()) {
+        return false;
+    }
+    TrainConfig prefix = wanted;
+    prefix.phases.resize(saved.phases.size());
+    return prefix.toJson() == saved.toJson();
 }
 
 ProgressiveShrinking::ProgressiveShrinking(SupernetSpec spec, TrainConfig config,
@@ -219,7 +235,7 @@ void ProgressiveShrinking::loadCheckpoint()
                                  "' with other settings; remove it to start afresh");
     }
     const QJsonObject trainer = f.metadata.value("trainer").toObject();
-    if (trainer.value("config").toObject() != m_config.toJson()) {
+    if (!canResumeWith(TrainConfig::fromJson(trainer.value("config").toObject()), m_config)) {
         throw std::runtime_error(m_checkpointPath +
                                  ": checkpoint was made with another training config; remove "
                                  "it to start afresh or resume with the same options");

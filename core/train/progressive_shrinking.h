@@ -73,7 +73,8 @@ struct EpochRecord
 
 /// Trains a supernet by progressive shrinking with distillation, on the calling thread.
 /// After every epoch it writes a checkpoint atomically; constructing it with an existing
-/// checkpoint resumes after the last finished epoch (the config must match).
+/// checkpoint resumes after the last finished epoch (the config must match, or extend the
+/// saved one with phases appended at the end).
 class ProgressiveShrinking
 {
 public:
@@ -100,6 +101,10 @@ public:
     [[nodiscard]] bool resumed() const { return m_resumed; }
     [[nodiscard]] double elapsedSeconds() const { return m_elapsed; }
     [[nodiscard]] const TrainConfig& config() const { return m_config; }
+
+    /// Whether a checkpoint made with `saved` may continue under `wanted`: equal settings,
+    /// and `saved`'s phases are the first phases of `wanted`.
+    [[nodiscard]] static bool canResumeWith(const TrainConfig& saved, const TrainConfig& wanted);
 
 private:
     void saveCheckpoint();

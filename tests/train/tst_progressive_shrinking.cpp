@@ -150,13 +150,55 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const std::string ckpt = dir.filePath("c.ckpt").toStdString();
         ProgressiveShrinking(spec, config, ckpt).run(syntheticData(200), {}, {});
+        TrainConfig changedPhase = config;
+        changedPhase.phases[0].lr *= 2;
         config.batchSize = 16;
-        try {
-            ProgressiveShrinking(spec, config, ckpt);
-            QFAIL("mismatched config accepted");
-        } catch (const std::runtime_error& e) {
-            QVERIFY2(QString(e.what()).contains("another training config"), e.what());
+        for (const TrainConfig& other : {config, changedPhase}) {
+            try {
+                ProgressiveShrinking(spec, other, ckpt);
+                QFAIL("mismatched config accepted");
+            } catch (const std::runtime_error& e) {
+                QVERIFY2(QString(e.what()).contains("another training config"), e.what());
+            }
         }
+    }
+
+    void appendedPhaseContinuesAFinishedRun()
+    {
+        // A finished schedule extended by one phase resumes with that phase only: the first
+        // phase's epochs stay in the history and its weights are the starting point.
+        const SupernetSpec spec = SupernetSpec::preset("fmnist-mbv3");
+        TrainConfig config = tinyConfig(spec);
+        config.phases.resize(1);
+        config.trainLimit = 64;
+        config.valLimit = 20;
+        QTemporaryDir dir;
+        const std::string ckpt = dir.filePath("d.ckpt").toStdString();
+        const FashionMnist data = syntheticData(200);
+        std::vector<std::pair<std::string, torch::Tensor>> afterFirst;
+        {
+            ProgressiveShrinking first(spec, config, ckpt);
+            QVERIFY(first.run(data, {}, {}));
+            afterFirst = weights(first.net());
+        }
+        TrainConfig extended = config;
+        extended.phases.push_back(TrainConfig::progressiveShrinking(spec, 0.1).phases[1]);
+        QVERIFY(ProgressiveShrinking::canResumeWith(config, extended));
+        QVERIFY(!ProgressiveShrinking::canResumeWith(extended, config));
+        ProgressiveShrinking second(spec, extended, ckpt);
+        QVERIFY(second.resumed());
+        const auto firstEpochs = static_cast<size_t>(config.phases[0].epochs);
+        QCOMPARE(second.history().size(), firstEpochs);
+        const auto loaded = weights(second.net());
+        for (size_t i = 0; i < loaded.size(); ++i) {
+            QVERIFY2(torch::equal(loaded[i].second, afterFirst[i].second), loaded[i].first.c_str());
+        }
+        QVERIFY(second.run(data, {}, {}));
+        QCOMPARE(second.history().size(),
+                 firstEpochs + static_cast<size_t>(extended.phases[1].epochs));
+        QCOMPARE(second.history().back().phase, extended.phases[1].name);
+        // The checkpoint now carries the extended schedule.
+        QVERIFY(ProgressiveShrinking(spec, extended, ckpt).resumed());
     }
 };
 
