@@ -11,6 +11,8 @@ namespace dofa {
 
 namespace {
 
+constexpr std::int64_t kNsPerMs = 1000000;
+
 /// Base slowdowns below this are measurement noise (or a γ that is too large), not a device that
 /// got 10× faster than its profile.
 constexpr double kMinBase = 0.1;
@@ -52,6 +54,10 @@ bool JointPolicy::feasible(const std::vector<ModelState>& models, const std::vec
         if (!target)
             continue;
         const bool up = withMargin && combo[m] > models[m].level;
+        if (up)
+            for (int j = 0; j <= combo[m]; ++j)
+                if (m_nowNs < m_blockUntilNs[m][j])
+                    return false;
         if (predictedMs(models, combo, m) > *target * (up ? 1 - m_config.upMargin : 1.0))
             return false;
     }
@@ -170,6 +176,13 @@ void JointPolicy::evaluate(const PolicyInput& in, DecisionCause cause, std::vect
         m_combo.assign(static_cast<std::size_t>(n), 0);
         m_best.assign(static_cast<std::size_t>(n), 0);
     }
+    // New targets or a new start: what failed before says nothing about them.
+    m_blockUntilNs.assign(static_cast<std::size_t>(n), {});
+    m_coolDownNs.assign(static_cast<std::size_t>(n), {});
+    for (int m = 0; m < n; ++m) {
+        m_blockUntilNs[m].assign(static_cast<std::size_t>(in.models[m].table->size()), 0);
+        m_coolDownNs[m].assign(static_cast<std::size_t>(in.models[m].table->size()), 0);
+    }
     m_allowed.assign(static_cast<std::size_t>(n), {});
     std::string notes;
     for (int m = 0; m < n; ++m) {
@@ -228,6 +241,7 @@ bool JointPolicy::observe(const PolicyInput& in, const FrameObservation& frame,
     if (!violated && m_framesSinceSearch < m_config.evaluateEveryFrames)
         return false;
     m_framesSinceSearch = 0;
+    m_nowNs = in.nowNs;
     const bool found = search(in.models, true);
     bool changed = !found;
     for (int k = 0; found && k < n; ++k)
@@ -249,6 +263,18 @@ bool JointPolicy::observe(const PolicyInput& in, const FrameObservation& frame,
                                             *in.models[m].targets.latencyMs)
                                : formatText("periodic joint search (every %d frames)",
                                             m_config.evaluateEveryFrames);
+    if (violated && found && m_best[m] < in.models[m].level) {
+        // Block the level that failed; a level failing again soon waits twice as long.
+        const int from = in.models[m].level;
+        const std::int64_t base = m_config.coolDownMs * kNsPerMs;
+        std::int64_t& coolDown = m_coolDownNs[m][from];
+        std::int64_t& until = m_blockUntilNs[m][from];
+        coolDown = coolDown > 0 && in.nowNs < until + coolDown
+                       ? std::min(2 * coolDown, m_config.maxCoolDownMs * kNsPerMs)
+                       : base;
+        until = in.nowNs + coolDown;
+        why += formatText(" (model %d: level %d blocked for %.1f s)", m, from, coolDown / 1e9);
+    }
     writeDecision(in.models, found, why, out);
     // Contention changed for every model: start all windows afresh.
     std::fill(m_windowLevel.begin(), m_windowLevel.end(), -1);

@@ -20,6 +20,8 @@ struct JointConfig
     double upMargin = 0.05;  ///< a model moving up must be predicted ≤ target × (1 − margin)
     int evaluateEveryFrames = 60;          ///< periodic re-search (frames of all models), for slack
     std::int64_t exhaustiveLimit = 20736;  ///< combinations searched exhaustively (12^4)
+    std::int64_t coolDownMs = 5000;  ///< a model's level that just failed is blocked this long...
+    std::int64_t maxCoolDownMs = 60000;  ///< ...doubling, up to this, each time it fails again
 };
 
 /// Several dynamic models on one device, their levels chosen together: every model must meet its
@@ -38,9 +40,13 @@ struct JointConfig
 /// accuracy gain that keeps every model within target). Run at start, on new targets (at once),
 /// when a model's statistic exceeds its target (at most once per `minFrames` frames), and every
 /// `evaluateEveryFrames` frames; in the last two cases a model moving up needs the up-margin, which
-/// keeps the choice from flapping. When no combination qualifies every model runs its fastest
-/// allowed level and the reason says so. The power target is not used (the board budget is shared;
-/// use the energy policy per model).
+/// keeps the choice from flapping. A model moved down because it missed its target may not go
+/// back to the failed level (or above) in those searches for `coolDownMs`, doubled (up to
+/// `maxCoolDownMs`) when the level fails again within a cool-down of its block's end: a
+/// prediction that was just proved wrong is tried less and less often, not every period.
+/// When no combination qualifies every model runs its fastest allowed level and the reason says
+/// so. The power target is not used (the board budget is shared; use the energy policy per
+/// model).
 class JointPolicy : public Policy
 {
 public:
@@ -85,6 +91,10 @@ private:
     std::vector<int> m_current;                ///< scratch: the current combination
     std::vector<int> m_combo;                  ///< scratch
     std::vector<int> m_best;                   ///< result of search()
+    /// Per model and level: a failed level is blocked until then (and every level above it).
+    std::vector<std::vector<std::int64_t>> m_blockUntilNs;
+    std::vector<std::vector<std::int64_t>> m_coolDownNs;  ///< per model and level, last used
+    std::int64_t m_nowNs = 0;  ///< of the observation being handled (feasible() reads it)
     int m_framesSinceSearch = 0;
     bool m_lastExhaustive = true;
     std::int64_t m_combinations = 0;  ///< of the last search

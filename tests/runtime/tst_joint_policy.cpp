@@ -172,6 +172,67 @@ private Q_SLOTS:
                  rm.history().back().reason.c_str());
     }
 
+    void failedLevelIsNotRetriedEveryPeriod_data()
+    {
+        QTest::addColumn<std::int64_t>("coolDownMs");
+        QTest::addColumn<bool>("settles");
+        QTest::addRow("blocked 5 s") << std::int64_t{5000} << true;
+        QTest::addRow("no block") << std::int64_t{0} << false;
+    }
+    void failedLevelIsNotRetriedEveryPeriod()
+    {
+        // Model 1's slowdown depends on its level (small levels run 15 % under their profile,
+        // large ones 10 % over: a frame that fits in a scheduler time slice escapes a
+        // co-runner). The slowdown seen at a small level predicts that a large one fits; it does
+        // not. Each failed level must stay blocked for the cool-down, so the periodic search
+        // settles instead of going up and down every period.
+        QFETCH(std::int64_t, coolDownMs);
+        QFETCH(bool, settles);
+        const LevelTable t0 = nets6(), t1 = nets7();
+        FakeClock clock;
+        std::vector<ManagedModel> models;
+        models.push_back({"a", t0, latency(100)});
+        models.push_back({"b", t1, latency(46)});
+        RuntimeManager::Options o;
+        o.clock = clock.clock();
+        JointConfig config;
+        config.coolDownMs = coolDownMs;
+        RuntimeManager rm(std::move(models), std::make_unique<JointPolicy>(config), o);
+        auto real = [&](int m, int level) {
+            const LevelTable& t = m == 0 ? t0 : t1;
+            return t.latencyMs(level) * (m == 0 ? 1.0 : level >= 3 ? 1.1 : 0.85);
+        };
+        std::vector<int> path1{rm.level(1)};
+        std::vector<double> upAt;        // seconds of model 1's moves up
+        for (int i = 0; i < 800; ++i) {  // 400 rounds, about 20 s
+            const int m = i % 2;
+            const double ms = real(m, rm.level(m));
+            clock.advanceMs(ms / 2);
+            const int before = rm.level(1);
+            rm.observe(FrameObservation{clock.nowNs, ms, rm.level(m), m});
+            if (rm.level(1) != before) {
+                path1.push_back(rm.level(1));
+                if (rm.level(1) > before)
+                    upAt.push_back(static_cast<double>(clock.nowNs) * 1e-9);
+            }
+        }
+        QString path;
+        for (int l : path1)
+            path += QString::number(l) + " ";
+        qInfo("model 1 levels: %s", qPrintable(path));
+        // Without blocks the failed level is retried every period (60 frames, about 1.5 s).
+        // With them, the model settles on level 2, the most accurate level that really fits,
+        // and leaves it again only after the cool-down, and then less often.
+        if (!settles) {
+            QVERIFY(upAt.size() >= 10);
+            return;
+        }
+        QVERIFY2(upAt.size() <= 8, qPrintable(path));
+        QVERIFY(std::count(path1.begin(), path1.end(), 2) >= 2);
+        for (size_t k = 4; k < upAt.size(); ++k)  // the second round of probes
+            QVERIFY2(upAt[k] - upAt[k - 4] >= coolDownMs / 1000.0, qPrintable(path));
+    }
+
     void accuracyFloorPerModel()
     {
         const SharedDevice device{{nets6(), nets7()}, {1.0, 1.0}, 0.0};
