@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#include "source_factory.h"
+
+#include <stdexcept>
+
+#include "data/fashion_mnist.h"
+#include "engine/capture_source.h"
+#include "engine/dataset_replay_source.h"
+
+namespace dofa {
+
+std::unique_ptr<FrameSource> openSource(const SourceSpec& spec, const SourceOptions& options)
+{
+    CaptureOptions capture;
+    capture.fps = options.fps;
+    capture.loop = options.loop;
+    capture.limit = options.limit;
+
+    switch (spec.kind) {
+        case SourceSpec::Kind::Dataset: {
+            const bool train = spec.value == "train";
+            const std::string dir =
+                options.datasetDir.empty() ? FashionMnist::defaultDir() : options.datasetDir;
+            DatasetReplayOptions replay;
+            replay.loop = options.loop;
+            replay.fps = options.fps;
+            replay.limit = options.limit;
+            replay.name = train ? "Fashion-MNIST training set" : "Fashion-MNIST test set";
+            return std::make_unique<DatasetReplaySource>(
+                FashionMnist::load(dir,
+                                   train ? FashionMnist::Split::Train : FashionMnist::Split::Test),
+                replay);
+        }
+        case SourceSpec::Kind::Camera:
+            return CaptureSource::openCamera(spec.cameraIndex(), capture);
+        case SourceSpec::Kind::File:
+            return CaptureSource::openFile(spec.value, capture);
+        case SourceSpec::Kind::GStreamer:
+            return CaptureSource::openGStreamer(spec.value, capture);
+    }
+    throw std::invalid_argument("openSource: unknown source kind in '" + spec.toString() + "'");
+}
+
+}  // namespace dofa
