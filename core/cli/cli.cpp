@@ -39,6 +39,7 @@ const Command kCommands[] = {
     {"search", "search the Pareto front on this device and write a profile", &cmdSearch},
     {"profile", "re-measure a profile's levels on this device", &cmdProfile},
     {"export", "export a profile (CSV, JSON)", &cmdExport},
+    {"run", "run live classification with a runtime manager (headless)", &cmdRun},
     {"import-ofa", "import an official OFA checkpoint (PyTorch zip) into a model file",
      &cmdImportOfa},
 };

@@ -17,5 +17,6 @@ int cmdImportOfa(const QStringList& args);
 int cmdSearch(const QStringList& args);
 int cmdProfile(const QStringList& args);
 int cmdExport(const QStringList& args);
+int cmdRun(const QStringList& args);
 
 }  // namespace dofa

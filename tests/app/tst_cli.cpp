@@ -87,7 +87,7 @@ private Q_SLOTS:
         Run r = dofaRun({"--help"});
         QCOMPARE(r.code, int{kExitOk});
         for (const char* cmd : {"eval", "levels", "train", "calibrate", "arch", "info",
-                                "import-ofa", "search", "profile", "export"}) {
+                                "import-ofa", "search", "profile", "export", "run"}) {
             QVERIFY2(r.out.contains(cmd), cmd);
         }
         QCOMPARE(dofaRun({}).code, int{kExitUsage});
@@ -225,6 +225,64 @@ private Q_SLOTS:
         r = dofaRun({"export", "--model", model, "--profile", bad.fileName(), "--csv", csv});
         QCOMPARE(r.code, int{kExitBadInput});
         QVERIFY2(r.err.contains("bad.json") && r.err.contains("model"), qPrintable(r.err));
+    }
+
+    void runWithScenarioAndTelemetry()
+    {
+        // `dofa run` on the tiny data set with a two-level profile (declared latencies: the run
+        // measures its own): scenario events are applied at their frames, a competing load
+        // starts, telemetry has a row per frame, the summary counts them.
+        QTemporaryDir dir;
+        ModelFile m;
+        const QString model = writeTinySetup(dir, m);
+        Profile p;
+        p.modelName = m.spec.name;
+        p.modelChecksum = ModelFile::load(model.toStdString()).checksum;
+        for (const char* text :
+             {"r24-k3.3.3.3-e2.2.2.2", "r32-k555.555.555.555-e444.444.444.444"}) {
+            ProfileLevel l;
+            l.arch = SubnetArch::parse(text, m.spec);
+            l.latency.mean = l.latency.p50 = l.latency.p90 = p.levels.empty() ? 1.0 : 3.0;
+            l.top1 = p.levels.empty() ? 80 : 90;
+            p.levels.push_back(l);
+        }
+        const QString profile = dir.filePath("p.json");
+        p.save(profile.toStdString());
+        QFile scn(dir.filePath("s.scn"));
+        QVERIFY(scn.open(QIODevice::WriteOnly));
+        scn.write("# test\n@10 latency 0.0001\n@20 latency off\n");
+        scn.close();
+        const QString csv = dir.filePath("t.csv");
+        Run r = dofaRun({"run", "--model", model, "--profile", profile, "--data", dir.path(),
+                         "--threads", "1", "--platform", "none", "--frames", "40", "--scenario",
+                         scn.fileName(), "--load", "cpu:1@30", "--telemetry", csv});
+        QVERIFY2(r.code == kExitOk, qPrintable(r.err + r.out));
+        QVERIFY2(r.out.contains("scenario: latency 0.0001"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("frame 30  scenario: load cpu 1"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("→ level 1 to 0"), qPrintable(r.out));  // tightened: down at once
+        QVERIFY2(r.out.contains("frames          40"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("top-1"), qPrintable(r.out));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split('\n');
+        QCOMPARE(lines.size(), 41);
+        QVERIFY(lines[11].startsWith("10,0,"));
+        QVERIFY(!QFile::exists(csv + ".part"));
+
+        // A bad scenario line names the file and the line (exit 3); no profile for the thread
+        // count says how to make one.
+        QVERIFY(scn.open(QIODevice::WriteOnly));
+        scn.write("@10 latency 5\nsoon latency 3\n");
+        scn.close();
+        r = dofaRun({"run", "--model", model, "--profile", profile, "--data", dir.path(),
+                     "--platform", "none", "--frames", "5", "--scenario", scn.fileName()});
+        QCOMPARE(r.code, int{kExitBadInput});
+        QVERIFY2(r.err.contains("s.scn:2:"), qPrintable(r.err));
+        r = dofaRun({"run", "--model", model, "--threads", "7", "--frames", "5"});
+        QCOMPARE(r.code, int{kExitBadInput});
+        QVERIFY2(r.err.contains("dofa search --threads 7"), qPrintable(r.err));
+        r = dofaRun({"run", "--model", model, "--profile", profile, "--source", "nonsense:x"});
+        QCOMPARE(r.code, int{kExitUsage});
     }
 };
 

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+// `dofa run`: the live pipeline without a GUI: a source, a dynamic model, targets, a runtime
+// policy, a scenario of timed events, telemetry and a summary.
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <cstdio>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <torch/torch.h>
+
+#include "cli.h"
+#include "cli_support.h"
+#include "commands.h"
+#include "engine/dynamic_model.h"
+#include "engine/inference_pipeline.h"
+#include "engine/run_summary.h"
+#include "engine/scenario.h"
+#include "engine/source_factory.h"
+#include "engine/telemetry_csv.h"
+#include "platform/platform.h"
+#include "runtime/energy_policy.h"
+#include "runtime/joint_policy.h"
+#include "runtime/lookup_table_policy.h"
+#include "runtime/reactive_policy.h"
+#include "runtime/runtime_manager.h"
+
+namespace dofa {
+
+namespace {
+
+const QCommandLineOption kModel({"m", "model"}, "Model file (default: the shipped model).", "file");
+const QCommandLineOption kProfile({"p", "profile"},
+                                  "Profile with the levels (default: the shipped profile for "
+                                  "this model and --threads).",
+                                  "file");
+const QCommandLineOption kSource({"s", "source"},
+                                 "dataset[:test|:train], camera:N, file:PATH or gst:PIPELINE "
+                                 "(default: dataset:test, labelled).",
+                                 "source", "dataset:test");
+const QCommandLineOption kFps("fps",
+                              "Pace a dataset source at this rate (default: as fast as it "
+                              "runs).",
+                              "n", "0");
+const QCommandLineOption kThreads("threads", "Intra-op threads.", "n", "2");
+const QCommandLineOption kPolicy("policy", "lookup, reactive (default) or energy.", "name",
+                                 "reactive");
+const QCommandLineOption kLatency("latency", "Latency target in ms.", "ms");
+const QCommandLineOption kPower("power", "Power target in W.", "w");
+const QCommandLineOption kAccuracy("accuracy", "Minimum top-1 in %.", "pct");
+const QCommandLineOption kSecond("second-latency",
+                                 "Run a second dynamic model (same model and profile, its own "
+                                 "replay) with this latency target; levels are chosen jointly.",
+                                 "ms");
+const QCommandLineOption kScenario("scenario", "Timed events (see README: scenario files).",
+                                   "file");
+const QCommandLineOption kStdin("stdin",
+                                "Read commands (latency 20, load cpu 2, stop, ...) from "
+                                "standard input while running.");
+const QCommandLineOption kLoad("load",
+                               "Start a competing workload: cpu:THREADS@TIME or "
+                               "model:ARCH[:THREADS]@TIME (ARCH max, min or text; TIME 5s, "
+                               "500ms or @frame). Repeatable.",
+                               "spec");
+const QCommandLineOption kFrames("frames", "Stop after N frames.", "n");
+const QCommandLineOption kSeconds("seconds", "Stop after S seconds.", "s");
+const QCommandLineOption kTelemetry({"t", "telemetry"}, "Per-frame CSV to write.", "file");
+const QCommandLineOption kCache("cache", "Levels kept extracted (0: all).", "n", "0");
+const QCommandLineOption kPlatform("platform",
+                                   "discover (default) or none: where power and "
+                                   "frequency telemetry come from.",
+                                   "mode", "discover");
+const QCommandLineOption kData("data", "Fashion-MNIST directory.", "dir");
+const QCommandLineOption kQuiet({"q", "quiet"}, "No per-decision lines.");
+
+double positive(const QCommandLineParser& p, const QCommandLineOption& o)
+{
+    bool ok = false;
+    const double v = p.value(o).toDouble(&ok);
+    if (!ok || v <= 0) {
+        throw UsageError("--" + o.names().last().toStdString() + " needs a positive number");
+    }
+    return v;
+}
+
+std::optional<double> optionalPositive(const QCommandLineParser& p, const QCommandLineOption& o)
+{
+    return p.isSet(o) ? std::optional<double>(positive(p, o)) : std::nullopt;
+}
+
+std::string defaultRunProfile(const ModelFile& model, int threads)
+{
+    const std::string name = model.spec.name + ".cpu-" + std::to_string(threads) + "t.json";
+    for (const std::string& dir :
+         {QCoreApplication::applicationDirPath().toStdString() + "/../share/dofa/profiles/",
+          std::string(DOFA_SOURCE_DIR) + "/profiles/"}) {
+        if (QFileInfo::exists(QString::fromStdString(dir + name))) {
+            return dir + name;
+        }
+    }
+    throw InputError("no shipped profile " + name + " for this model and " +
+                     std::to_string(threads) + " threads; make one with `dofa search --threads " +
+                     std::to_string(threads) + "` and pass it with --profile");
+}
+
+/// `--load cpu:2@5s` -> scenario line "5s load cpu 2".
+std::string loadToScenarioLine(const QString& spec)
+{
+    const int at = spec.lastIndexOf('@');
+    if (at <= 0 || at == spec.size() - 1) {
+        throw UsageError("--load '" + spec.toStdString() +
+                         "': expected cpu:THREADS@TIME or model:ARCH[:THREADS]@TIME");
+    }
+    QString time = spec.mid(at + 1);
+    if (time.front().isDigit() && !time.endsWith('s')) {
+        time = "@" + time;  // a bare number is a frame index, like @frame
+    }
+    const QStringList parts = spec.left(at).split(':');
+    if (parts.size() < 2 || (parts[0] != "cpu" && parts[0] != "model")) {
+        throw UsageError("--load '" + spec.toStdString() +
+                         "': expected cpu:THREADS@TIME or model:ARCH[:THREADS]@TIME");
+    }
+    return (time + " load " + parts.join(' ')).toStdString();
+}
+
+/// Commands typed on stdin while the run goes on. The reader thread blocks in getline and is
+/// detached: it cannot be woken, and it only touches the shared queue.
+class StdinCommands
+{
+public:
+    StdinCommands() : m_queue(std::make_shared<Queue>())
+    {
+        std::thread([q = m_queue] {
+            for (std::string line; std::getline(std::cin, line);) {
+                std::lock_guard<std::mutex> lock(q->mutex);
+                q->lines.push_back(line);
+            }
+        }).detach();
+    }
+    std::vector<std::string> take()
+    {
+        std::lock_guard<std::mutex> lock(m_queue->mutex);
+        std::vector<std::string> out(m_queue->lines.begin(), m_queue->lines.end());
+        m_queue->lines.clear();
+        return out;
+    }
+
+private:
+    struct Queue
+    {
+        std::mutex mutex;
+        std::deque<std::string> lines;
+    };
+    std::shared_ptr<Queue> m_queue;
+};
+
+std::unique_ptr<Policy> makePolicy(const std::string& name, int models)
+{
+    if (models > 1) {
+        return std::make_unique<JointPolicy>();
+    }
+    if (name == "lookup") {
+        return std::make_unique<LookupTablePolicy>();
+    }
+    if (name == "reactive") {
+        return std::make_unique<ReactivePolicy>();
+    }
+    if (name == "energy") {
+        return std::make_unique<EnergyPolicy>();
+    }
+    throw UsageError("--policy '" + name + "': expected lookup, reactive or energy");
+}
+
+}  // namespace
+
+int cmdRun(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.addOptions({kModel,   kProfile,   kSource, kFps,      kThreads, kPolicy, kLatency,
+                  kPower,   kAccuracy,  kSecond, kScenario, kStdin,   kLoad,   kFrames,
+                  kSeconds, kTelemetry, kCache,  kPlatform, kData,    kQuiet});
+    parseOrThrow(p, args,
+                 "Runs live classification on a source with a dynamic model: the runtime manager "
+                 "switches levels to meet the targets while scenario events change them.");
+    const int threads = static_cast<int>(positive(p, kThreads));
+    torch::set_num_threads(threads);
+    const std::string modelPath =
+        p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
+    const ModelFile file = loadModelOrThrow(modelPath);
+    const std::string profilePath =
+        p.isSet(kProfile) ? p.value(kProfile).toStdString() : defaultRunProfile(file, threads);
+
+    Targets targets;
+    targets.latencyMs = optionalPositive(p, kLatency);
+    targets.powerW = optionalPositive(p, kPower);
+    if (p.isSet(kAccuracy)) {
+        targets.minAccuracy = positive(p, kAccuracy);
+    }
+    const std::optional<double> secondLatency = optionalPositive(p, kSecond);
+    const int models = secondLatency ? 2 : 1;
+    const auto frameLimit = p.isSet(kFrames) ? static_cast<std::int64_t>(positive(p, kFrames)) : 0;
+    const double secondsLimit = p.isSet(kSeconds) ? positive(p, kSeconds) : 0.0;
+    bool cacheOk = false;
+    const int cache = p.value(kCache).toInt(&cacheOk);
+    if (!cacheOk || cache < 0) {
+        throw UsageError("--cache needs a count >= 0");
+    }
+
+    Scenario scenario;
+    try {
+        std::string text;
+        if (p.isSet(kScenario)) {
+            scenario = Scenario::load(p.value(kScenario).toStdString());
+        }
+        for (const QString& l : p.values(kLoad)) {
+            text += loadToScenarioLine(l) + "\n";
+        }
+        if (!text.empty()) {
+            // --load events follow the file's: Scenario keeps file order, so merge as text.
+            Scenario loads = Scenario::parse(text, "--load");
+            std::string all;
+            for (const Scenario* s : {&scenario, &loads}) {
+                for (const ScenarioEvent& e : s->events()) {
+                    all += (e.atFrame ? "@" + std::to_string(*e.atFrame)
+                                      : std::to_string(*e.atSeconds) + "s") +
+                           " " + e.command.toString() + "\n";
+                }
+            }
+            scenario = Scenario::parse(all, "scenario");
+        }
+    } catch (const std::runtime_error& e) {
+        throw InputError(e.what());
+    }
+
+    std::vector<PipelineLane> lanes;
+    std::vector<ManagedModel> managed;
+    SourceOptions sourceOptions;
+    if (p.isSet(kData)) {
+        sourceOptions.datasetDir = p.value(kData).toStdString();
+    }
+    sourceOptions.fps = p.value(kFps).toDouble();
+    for (int m = 0; m < models; ++m) {
+        PipelineLane lane;
+        try {
+            lane.model = DynamicModel::open(modelPath, profilePath, cache);
+            lane.source =
+                openSource(SourceSpec::parse(p.value(kSource).toStdString()), sourceOptions);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        } catch (const std::runtime_error& e) {
+            throw InputError(e.what());
+        }
+        Targets t = targets;
+        if (m == 1) {
+            t.latencyMs = secondLatency;
+        }
+        managed.push_back(ManagedModel{"model " + std::to_string(m), lane.model->levelTable(), t});
+        lanes.push_back(std::move(lane));
+    }
+
+    std::optional<Platform> platform;
+    if (p.value(kPlatform) == "discover") {
+        platform = Platform::discover();
+    } else if (p.value(kPlatform) != "none") {
+        throw UsageError("--platform: expected discover or none");
+    }
+
+    RuntimeManager manager(std::move(managed), makePolicy(p.value(kPolicy).toStdString(), models));
+    const std::string sourceText = lanes[0].source->description();
+    const bool labelled = lanes[0].source->hasLabels();
+    std::printf(
+        "run: %s\n  model   %s\n  profile %s (%d levels)\n  source  %s\n  policy  %s, "
+        "%d threads\n  targets %s\n",
+        p.value(kSource).toStdString().c_str(), modelPath.c_str(), profilePath.c_str(),
+        lanes[0].model->levelCount(), sourceText.c_str(), manager.policy().name(), threads,
+        targets.describe().c_str());
+    if (models == 2) {
+        std::printf("  model 1 latency target %.2f ms (joint policy)\n", *secondLatency);
+    }
+    if (platform) {
+        std::printf("  platform: %s\n",
+                    platform->hasHardware() ? "sensors found" : "no sensors (no power data)");
+    }
+    std::fflush(stdout);
+
+    InferencePipeline pipeline(std::move(lanes), manager, platform ? &*platform : nullptr);
+    std::unique_ptr<TelemetryCsvWriter> csv;
+    if (p.isSet(kTelemetry)) {
+        try {
+            csv = std::make_unique<TelemetryCsvWriter>(p.value(kTelemetry).toStdString());
+        } catch (const std::runtime_error& e) {
+            throw InputError(e.what());
+        }
+    }
+    std::unique_ptr<StdinCommands> input;
+    if (p.isSet(kStdin)) {
+        input = std::make_unique<StdinCommands>();
+    }
+    const bool quiet = p.isSet(kQuiet);
+    installStopHandlers();
+
+    RunSummary summary;
+    std::vector<FrameRecord> records;
+    bool stop = false;
+    auto run = [&](const RunCommand& c, const std::string& origin) {
+        if (!quiet || c.kind == RunCommand::Kind::Stop) {
+            std::printf("%8.3f s  frame %lld  %s: %s\n", pipeline.elapsedSeconds(),
+                        static_cast<long long>(pipeline.rounds()), origin.c_str(),
+                        c.toString().c_str());
+        }
+        stop = !pipeline.apply(c) || stop;
+    };
+    while (!stop && !stopRequested().load()) {
+        for (const RunCommand& c : scenario.due(pipeline.elapsedSeconds(), pipeline.rounds())) {
+            run(c, "scenario");
+        }
+        if (input) {
+            for (const std::string& line : input->take()) {
+                try {
+                    run(RunCommand::parse(line), "stdin");
+                } catch (const std::invalid_argument& e) {
+                    std::fprintf(stderr, "stdin: %s\n", e.what());
+                }
+            }
+        }
+        if (stop) {
+            break;
+        }
+        records.clear();
+        if (!pipeline.step(records)) {
+            std::printf("source ended\n");
+            break;
+        }
+        for (const FrameRecord& r : records) {
+            summary.add(r);
+            if (csv) {
+                csv->write(r);
+            }
+            if (!quiet && !r.decision.empty()) {
+                std::printf("%8.3f s  frame %lld  model %d: %s\n", r.tSeconds,
+                            static_cast<long long>(r.frame), r.model, r.decision.c_str());
+            }
+        }
+        if ((frameLimit > 0 && pipeline.rounds() >= frameLimit) ||
+            (secondsLimit > 0 && pipeline.elapsedSeconds() >= secondsLimit)) {
+            break;
+        }
+    }
+    const double seconds = pipeline.elapsedSeconds();
+    if (csv) {
+        csv->close();
+    }
+    std::printf("summary (%s%s)\n%s", labelled ? "labelled source" : "no labels",
+                stopRequested().load() ? ", interrupted" : "", summary.text(seconds).c_str());
+    return stopRequested().load() ? kExitInterrupted : kExitOk;
+}
+
+}  // namespace dofa

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace dofa {
+
+/// What happened to one frame of one model: the telemetry row (CSV, GUI ring buffers).
+struct FrameRecord
+{
+    std::int64_t frame = 0;  ///< round index of the run (all models share it)
+    int model = 0;
+    double tSeconds = 0;  ///< since the start of the run, at the end of the inference
+    int level = 0;        ///< level the frame ran at
+    double latencyMs = 0;
+    int label = -1;  ///< -1: the source has no labels
+    int predicted = -1;
+    std::optional<double> targetLatencyMs;  ///< in force for this frame
+    std::optional<double> powerMw;          ///< board total, where a sensor exists
+    std::optional<double> cpuFreqKhz;       ///< first CPU policy, where readable
+    std::string load;                       ///< competing load running, empty: none
+    std::string decision;                   ///< reason, when the manager decided on this frame
+    int nextLevel = 0;                      ///< level after the decision (== level otherwise)
+    double switchMs = 0;                    ///< time of the level switch this frame caused
+    bool switchCached = false;
+
+    [[nodiscard]] bool hasLabel() const { return label >= 0; }
+    [[nodiscard]] bool correct() const { return label >= 0 && label == predicted; }
+    /// Within the latency target (true when there is none).
+    [[nodiscard]] bool withinTarget() const
+    {
+        return !targetLatencyMs || latencyMs <= *targetLatencyMs;
+    }
+};
+
+}  // namespace dofa

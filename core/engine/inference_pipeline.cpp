@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+#include "inference_pipeline.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include <torch/torch.h>
+
+#include "competing_load.h"
+#include "dynamic_model.h"
+#include "frame_converter.h"
+#include "frame_source.h"
+#include "platform/platform.h"
+#include "runtime/runtime_manager.h"
+#include "scenario.h"
+
+namespace dofa {
+
+namespace {
+
+std::int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Telemetry reads sysfs at most this often: a frame can take well under a millisecond and a
+// sensor refreshes far slower than that.
+constexpr std::int64_t kPlatformPeriodNs = 100'000'000;
+
+}  // namespace
+
+InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeManager& manager,
+                                     Platform* platform)
+    : m_manager(manager), m_platform(platform)
+{
+    if (lanes.empty()) {
+        throw std::invalid_argument("pipeline needs at least one model");
+    }
+    if (static_cast<int>(lanes.size()) != manager.modelCount()) {
+        throw std::invalid_argument("pipeline has " + std::to_string(lanes.size()) +
+                                    " models but the runtime manager manages " +
+                                    std::to_string(manager.modelCount()));
+    }
+    for (size_t i = 0; i < lanes.size(); ++i) {
+        if (!lanes[i].source || !lanes[i].model) {
+            throw std::invalid_argument("pipeline model " + std::to_string(i) +
+                                        " lacks a source or a model");
+        }
+        if (lanes[i].model->levelCount() != manager.table(static_cast<int>(i)).size()) {
+            throw std::invalid_argument("pipeline model " + std::to_string(i) + " has " +
+                                        std::to_string(lanes[i].model->levelCount()) +
+                                        " levels, its runtime table " +
+                                        std::to_string(manager.table(static_cast<int>(i)).size()));
+        }
+        // Start where the manager starts (its first decision is already made).
+        lanes[i].model->setLevel(manager.level(static_cast<int>(i)));
+        auto state = std::make_unique<LaneState>();
+        state->lane = std::move(lanes[i]);
+        m_lanes.push_back(std::move(state));
+    }
+    for (size_t i = 1; i < m_lanes.size(); ++i) {
+        LaneState* s = m_lanes[i].get();
+        s->thread = std::thread([this, s] { laneLoop(*s); });
+    }
+    if (m_platform) {
+        m_power = m_platform->totalPower();
+        for (const auto& m : m_platform->monitors()) {
+            if (m->info().id.rfind("freq.cpu", 0) == 0) {
+                m_cpuFreq = m;
+                break;
+            }
+        }
+    }
+    m_startNs = nowNs();
+}
+
+InferencePipeline::~InferencePipeline()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_quit = true;
+    }
+    m_wake.notify_all();
+    for (auto& s : m_lanes) {
+        if (s->thread.joinable()) {
+            s->thread.join();
+        }
+    }
+    m_load.reset();
+}
+
+double InferencePipeline::elapsedSeconds() const
+{
+    return static_cast<double>(nowNs() - m_startNs) * 1e-9;
+}
+
+void InferencePipeline::runLane(LaneState& state)
+{
+    LaneResult r;
+    try {
+        Frame frame;
+        r.ok = state.lane.source->next(frame);
+        if (r.ok) {
+            r.label = frame.label;
+            r.level = state.lane.model->level();
+            // The latency is what the model costs per frame: conversion, preprocessing,
+            // forward and arg-max, not the wait for the next frame.
+            const std::int64_t start = nowNs();
+            const torch::Tensor image = state.converter.toTensor(frame.image);
+            const torch::Tensor logits = state.lane.model->forward(image);
+            r.predicted = static_cast<int>(logits.argmax(1).item<std::int64_t>());
+            r.endNs = nowNs();
+            r.latencyMs = static_cast<double>(r.endNs - start) * 1e-6;
+        }
+    } catch (...) {
+        r.error = std::current_exception();
+    }
+    state.result = r;
+}
+
+void InferencePipeline::laneLoop(LaneState& state)
+{
+    std::int64_t seen = 0;
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> lock(m_mutex);
+            m_wake.wait(lock, [&] { return m_quit || state.requestedRound > seen; });
+            if (m_quit) {
+                return;
+            }
+            seen = state.requestedRound;
+        }
+        runLane(state);
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            state.finishedRound = seen;
+        }
+        m_done.notify_all();
+    }
+}
+
+void InferencePipeline::readPlatform(FrameRecord& record)
+{
+    const std::int64_t now = nowNs();
+    if (now - m_lastPlatformReadNs >= kPlatformPeriodNs) {
+        m_lastPlatformReadNs = now;
+        if (m_power) {
+            const auto s = m_power->read();
+            m_lastPowerMw = s.isOk() ? std::optional<double>(s.value().value) : std::nullopt;
+        }
+        if (m_cpuFreq) {
+            const auto s = m_cpuFreq->read();
+            m_lastFreqKhz = s.isOk() ? std::optional<double>(s.value().value) : std::nullopt;
+        }
+        if (m_power && m_lastPowerMw) {
+            m_manager.observePower(PowerObservation{now, *m_lastPowerMw});
+        }
+    }
+    record.powerMw = m_lastPowerMw;
+    record.cpuFreqKhz = m_lastFreqKhz;
+}
+
+bool InferencePipeline::step(std::vector<FrameRecord>& out)
+{
+    const std::int64_t round = ++m_round;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (size_t i = 1; i < m_lanes.size(); ++i) {
+            m_lanes[i]->requestedRound = round;
+        }
+    }
+    m_wake.notify_all();
+    runLane(*m_lanes[0]);
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_done.wait(lock, [&] {
+            for (size_t i = 1; i < m_lanes.size(); ++i) {
+                if (m_lanes[i]->finishedRound < round) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+    for (const auto& s : m_lanes) {
+        if (s->result.error) {
+            std::rethrow_exception(s->result.error);
+        }
+    }
+    for (const auto& s : m_lanes) {
+        if (!s->result.ok) {
+            return false;
+        }
+    }
+
+    const size_t first = out.size();
+    bool changed = false;
+    const std::uint64_t decisionsBefore = m_manager.decisionCount();
+    for (size_t i = 0; i < m_lanes.size(); ++i) {
+        const LaneResult& r = m_lanes[i]->result;
+        FrameRecord rec;
+        rec.frame = round - 1;
+        rec.model = static_cast<int>(i);
+        rec.tSeconds = static_cast<double>(r.endNs - m_startNs) * 1e-9;
+        rec.level = r.level;
+        rec.latencyMs = r.latencyMs;
+        rec.label = r.label;
+        rec.predicted = r.predicted;
+        rec.targetLatencyMs = m_manager.targets(static_cast<int>(i)).latencyMs;
+        rec.load = m_load ? m_load->description() : std::string();
+        readPlatform(rec);
+        changed = m_manager.observe(
+                      FrameObservation{r.endNs, r.latencyMs, r.level, static_cast<int>(i)}) ||
+                  changed;
+        out.push_back(std::move(rec));
+    }
+    if (m_manager.decisionCount() != decisionsBefore) {
+        // Only when something was decided: history() copies, the steady path must not.
+        const std::vector<Decision> history = m_manager.history();
+        const auto fresh = static_cast<size_t>(m_manager.decisionCount() - decisionsBefore);
+        for (size_t k = history.size() - std::min(fresh, history.size()); k < history.size(); ++k) {
+            const Decision& d = history[k];
+            FrameRecord& rec = out[first + static_cast<size_t>(d.model)];
+            rec.decision += (rec.decision.empty() ? "" : "; ") + d.reason;
+        }
+    }
+    for (size_t i = 0; i < m_lanes.size(); ++i) {
+        FrameRecord& rec = out[first + i];
+        DynamicModel& model = *m_lanes[i]->lane.model;
+        const int want = m_manager.level(static_cast<int>(i));
+        if (changed && want != model.level()) {
+            const LevelSwitch s = model.setLevel(want);
+            rec.switchMs = s.ms;
+            rec.switchCached = s.cached;
+        }
+        rec.nextLevel = model.level();
+    }
+    return true;
+}
+
+bool InferencePipeline::apply(const RunCommand& c)
+{
+    using K = RunCommand::Kind;
+    switch (c.kind) {
+        case K::Latency:
+        case K::Power:
+        case K::Accuracy: {
+            if (c.model < 0 || c.model >= laneCount()) {
+                throw std::invalid_argument("'" + c.toString() + "': there is no model " +
+                                            std::to_string(c.model));
+            }
+            Targets t = m_manager.targets(c.model);
+            (c.kind == K::Latency ? t.latencyMs
+             : c.kind == K::Power ? t.powerW
+                                  : t.minAccuracy) = c.value;
+            m_manager.setTargets(t, c.model);
+            return true;
+        }
+        case K::LoadCpu:
+            m_load.reset();
+            m_load = CompetingLoad::cpu(static_cast<int>(c.value.value_or(1)));
+            return true;
+        case K::LoadModel: {
+            m_load.reset();
+            const SupernetSpec& spec = m_lanes[0]->lane.model->spec();
+            const SubnetArch arch = c.arch == "max"   ? SubnetArch::max(spec)
+                                    : c.arch == "min" ? SubnetArch::min(spec)
+                                                      : SubnetArch::parse(c.arch, spec);
+            m_load = CompetingLoad::model(m_lanes[0]->lane.model->extractArch(arch),
+                                          spec.inChannels, c.threads);
+            return true;
+        }
+        case K::LoadOff:
+            m_load.reset();
+            return true;
+        case K::Stop:
+            break;
+    }
+    return false;
+}
+
+}  // namespace dofa

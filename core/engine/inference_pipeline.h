@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "frame_converter.h"
+#include "frame_record.h"
+
+namespace dofa {
+
+class CompetingLoad;
+class DynamicModel;
+class FrameSource;
+class Monitor;
+class Platform;
+class RuntimeManager;
+struct RunCommand;
+
+/// One managed model and where its frames come from.
+struct PipelineLane
+{
+    std::unique_ptr<FrameSource> source;
+    std::unique_ptr<DynamicModel> model;
+};
+
+/// The inference loop of DESIGN.md's data flow, without a GUI: frame -> preprocess ->
+/// DynamicModel (current level) -> top-1 -> per-frame latency -> RuntimeManager -> level switch.
+///
+/// Several lanes (the joint policy's models) run concurrently, one frame each per round: lane 0
+/// on the calling thread, the others on their own threads, so the models really compete for the
+/// cores; the manager is then fed every lane's frame on the calling thread, which owns it (its
+/// threading contract). Level switches happen between rounds, never under a running forward.
+///
+/// The calling thread owns the pipeline (step, apply). Not copyable.
+class InferencePipeline
+{
+public:
+    /// `manager` must manage exactly lanes.size() models whose level tables match the lanes'
+    /// profiles; `platform` (optional) gives power and CPU frequency for telemetry. Throws
+    /// std::invalid_argument on a mismatch.
+    InferencePipeline(std::vector<PipelineLane> lanes, RuntimeManager& manager,
+                      Platform* platform = nullptr);
+    InferencePipeline(const InferencePipeline&) = delete;
+    InferencePipeline& operator=(const InferencePipeline&) = delete;
+    ~InferencePipeline();
+
+    /// One round: a frame per lane, run concurrently, then the manager's decisions applied.
+    /// Appends one record per lane to `out`. Returns false (appending nothing) when a source
+    /// has ended. Throws what a source or a forward threw.
+    bool step(std::vector<FrameRecord>& out);
+
+    /// A run command: targets go to the manager (taking effect on the next frame), loads start
+    /// and stop here. `Stop` is the caller's business (returns false for it, true otherwise).
+    bool apply(const RunCommand& command);
+
+    [[nodiscard]] int laneCount() const { return static_cast<int>(m_lanes.size()); }
+    [[nodiscard]] DynamicModel& model(int lane) { return *m_lanes.at(lane)->lane.model; }
+    [[nodiscard]] FrameSource& source(int lane) { return *m_lanes.at(lane)->lane.source; }
+    [[nodiscard]] RuntimeManager& manager() { return m_manager; }
+    /// Seconds since construction (the run's clock).
+    [[nodiscard]] double elapsedSeconds() const;
+    [[nodiscard]] std::int64_t rounds() const { return m_round; }
+    /// The competing load running now, or null.
+    [[nodiscard]] const CompetingLoad* load() const { return m_load.get(); }
+
+private:
+    struct LaneResult
+    {
+        bool ok = false;  ///< false: the source ended
+        int label = -1;
+        int predicted = -1;
+        int level = 0;
+        double latencyMs = 0;
+        std::int64_t endNs = 0;
+        std::exception_ptr error;
+    };
+    struct LaneState
+    {
+        PipelineLane lane;
+        FrameConverter converter;
+        LaneResult result;
+        std::thread thread;  ///< lanes >= 1
+        std::int64_t requestedRound = 0;
+        std::int64_t finishedRound = 0;
+    };
+
+    void runLane(LaneState& state);
+    void laneLoop(LaneState& state);
+    void readPlatform(FrameRecord& record);
+
+    std::vector<std::unique_ptr<LaneState>> m_lanes;
+    RuntimeManager& m_manager;
+    Platform* m_platform = nullptr;
+    std::shared_ptr<Monitor> m_power, m_cpuFreq;
+    std::optional<double> m_lastPowerMw, m_lastFreqKhz;
+    std::int64_t m_lastPlatformReadNs = 0;
+    std::unique_ptr<CompetingLoad> m_load;
+    std::int64_t m_startNs = 0;
+    std::int64_t m_round = 0;
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake, m_done;
+    bool m_quit = false;
+};
+
+}  // namespace dofa

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+#include "scenario.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace dofa {
+
+namespace {
+
+std::vector<std::string> words(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::istringstream is(text.substr(0, text.find('#')));
+    for (std::string w; is >> w;) {
+        out.push_back(w);
+    }
+    return out;
+}
+
+double number(const std::string& word, const std::string& what)
+{
+    size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(word, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != word.size() || !(v >= 0)) {
+        throw std::invalid_argument("'" + word + "' is not a valid " + what);
+    }
+    return v;
+}
+
+const char* const kForms =
+    "expected one of: latency MS|off, power W|off, accuracy PCT|off (each optionally followed "
+    "by 'model N'), load cpu THREADS, load model ARCH|max|min [THREADS], load off, stop";
+
+}  // namespace
+
+RunCommand RunCommand::parse(const std::string& text)
+{
+    std::vector<std::string> w = words(text);
+    if (w.empty()) {
+        throw std::invalid_argument(std::string("empty command; ") + kForms);
+    }
+    RunCommand c;
+    const std::string& verb = w[0];
+    if (verb == "latency" || verb == "power" || verb == "accuracy") {
+        c.kind = verb == "latency" ? Kind::Latency : verb == "power" ? Kind::Power : Kind::Accuracy;
+        if (w.size() == 4 && w[2] == "model") {
+            c.model = static_cast<int>(number(w[3], "model index"));
+            w.resize(2);
+        }
+        if (w.size() != 2) {
+            throw std::invalid_argument("'" + text + "': " + kForms);
+        }
+        if (w[1] != "off") {
+            const char* unit = verb == "latency" ? "latency in ms"
+                               : verb == "power" ? "power in W"
+                                                 : "accuracy in %";
+            c.value = number(w[1], unit);
+            if (*c.value <= 0 && verb != "accuracy") {
+                throw std::invalid_argument("'" + text + "': a target must be positive");
+            }
+        }
+        return c;
+    }
+    if (verb == "load" && w.size() >= 2) {
+        if (w[1] == "off" && w.size() == 2) {
+            c.kind = Kind::LoadOff;
+            return c;
+        }
+        if (w[1] == "cpu" && w.size() == 3) {
+            c.kind = Kind::LoadCpu;
+            c.value = number(w[2], "thread count");
+            if (*c.value < 1) {
+                throw std::invalid_argument("'" + text + "': at least 1 thread");
+            }
+            return c;
+        }
+        if (w[1] == "model" && (w.size() == 3 || w.size() == 4)) {
+            c.kind = Kind::LoadModel;
+            c.arch = w[2];
+            if (w.size() == 4) {
+                c.threads = static_cast<int>(number(w[3], "thread count"));
+            }
+            return c;
+        }
+    }
+    if (verb == "stop" && w.size() == 1) {
+        c.kind = Kind::Stop;
+        return c;
+    }
+    throw std::invalid_argument("'" + text + "': " + kForms);
+}
+
+std::string RunCommand::toString() const
+{
+    auto target = [&](const char* verb) {
+        std::ostringstream os;
+        os << verb << ' ';
+        if (value) {
+            os << *value;
+        } else {
+            os << "off";
+        }
+        if (model != 0) {
+            os << " model " << model;
+        }
+        return os.str();
+    };
+    switch (kind) {
+        case Kind::Latency:
+            return target("latency");
+        case Kind::Power:
+            return target("power");
+        case Kind::Accuracy:
+            return target("accuracy");
+        case Kind::LoadCpu:
+            return "load cpu " + std::to_string(static_cast<int>(value.value_or(1)));
+        case Kind::LoadModel:
+            return "load model " + arch + (threads > 0 ? " " + std::to_string(threads) : "");
+        case Kind::LoadOff:
+            return "load off";
+        case Kind::Stop:
+            break;
+    }
+    return "stop";
+}
+
+Scenario Scenario::load(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in) {
+        throw std::runtime_error(path + ": cannot open scenario file");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse(text.str(), path);
+}
+
+Scenario Scenario::parse(const std::string& text, const std::string& origin)
+{
+    Scenario s;
+    std::istringstream in(text);
+    int lineNo = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++lineNo;
+        const std::vector<std::string> w = words(line);
+        if (w.empty()) {
+            continue;
+        }
+        auto fail = [&](const std::string& why) {
+            throw std::runtime_error(origin + ":" + std::to_string(lineNo) + ": " + why);
+        };
+        ScenarioEvent e;
+        e.line = lineNo;
+        const std::string& at = w[0];
+        try {
+            if (at.size() > 1 && at[0] == '@') {
+                e.atFrame = static_cast<std::int64_t>(number(at.substr(1), "frame index"));
+            } else if (at.size() > 2 && at.compare(at.size() - 2, 2, "ms") == 0) {
+                e.atSeconds = number(at.substr(0, at.size() - 2), "time in ms") / 1000.0;
+            } else if (at.size() > 1 && at.back() == 's') {
+                e.atSeconds = number(at.substr(0, at.size() - 1), "time in s");
+            } else {
+                fail("'" + at + "' is not a time: write 2.5s, 2500ms or @120 (a frame)");
+            }
+            std::string rest;
+            for (size_t i = 1; i < w.size(); ++i) {
+                rest += (i > 1 ? " " : "") + w[i];
+            }
+            e.command = RunCommand::parse(rest);
+        } catch (const std::invalid_argument& ex) {
+            fail(ex.what());
+        }
+        s.m_events.push_back(std::move(e));
+    }
+    return s;
+}
+
+std::vector<RunCommand> Scenario::due(double seconds, std::int64_t frame)
+{
+    std::vector<RunCommand> out;
+    while (m_next < m_events.size()) {
+        const ScenarioEvent& e = m_events[m_next];
+        const bool isDue = e.atFrame ? frame >= *e.atFrame : seconds >= e.atSeconds.value_or(0);
+        if (!isDue) {
+            break;  // file order: a later line never overtakes an earlier one
+        }
+        out.push_back(e.command);
+        ++m_next;
+    }
+    return out;
+}
+
+}  // namespace dofa
