@@ -136,12 +136,7 @@ std::function<void()> makeRunner(const LayerShape& l, const SupernetSpec& spec,
             const torch::Tensor clsW =
                 (torch::randn({spec.numClasses, spec.lastChannel}) * 0.05).to(device);
             const torch::Tensor clsB = torch::zeros({spec.numClasses}).to(device);
-            // Mirrors StaticSubnet::forward after the last block.
-            return [=] {
-                torch::Tensor y = fe.forward(x).mean({2, 3}, /*keepdim=*/true);
-                y = at::hardswish(at::conv2d(y, mixW));
-                (void)at::linear(y.flatten(1), clsW, clsB);
-            };
+            return [=] { (void)StaticSubnet::head(x, fe, mixW, clsW, clsB); };
         }
         case LayerShape::Type::Block0:
         case LayerShape::Type::Block:
@@ -222,7 +217,8 @@ double LatencyTable::predictRaw(const SupernetSpec& spec, const SubnetArch& arch
         if (it == m_entries.end()) {
             throw std::out_of_range("latency table has no entry for layer '" + key + "'");
         }
-        sum += it->second.mean;
+        // Medians: on a shared machine a few preempted runs move a mean, not a median.
+        sum += it->second.p50;
     }
     return sum;
 }

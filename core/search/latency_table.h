@@ -34,7 +34,7 @@ public:
     static LatencyTable build(const SupernetSpec& spec, const LatencyOptions& options,
                               const ProgressFn& progress = {});
 
-    /// Sum of the table entries of `arch`'s layers (ms). Throws std::out_of_range naming the
+    /// Sum of the median latencies of `arch`'s layers (ms). Throws std::out_of_range naming the
     /// first layer the table lacks.
     [[nodiscard]] double predictRaw(const SupernetSpec& spec, const SubnetArch& arch) const;
     /// The corrected prediction (ms).

@@ -175,13 +175,14 @@ Profile ProfileBuilder::run(ProfileReport& report, const std::atomic<bool>* stop
     checkStop(stop);
     t = Clock::now();
     std::vector<std::pair<SubnetArch, double>> fitSet, heldOut;
-    fitSet.emplace_back(SubnetArch::min(spec), latencyOf(SubnetArch::min(spec)).mean);
-    fitSet.emplace_back(SubnetArch::max(spec), latencyOf(SubnetArch::max(spec)).mean);
+    // The predictor targets the median latency, robust to preempted runs (LatencyTable).
+    fitSet.emplace_back(SubnetArch::min(spec), latencyOf(SubnetArch::min(spec)).p50);
+    fitSet.emplace_back(SubnetArch::max(spec), latencyOf(SubnetArch::max(spec)).p50);
     const int latencyArchs = o.correctionArchs + o.heldOutArchs;
     for (int i = 0; i < latencyArchs; ++i) {
         const SubnetArch a = SubnetArch::sample(spec, rng);
         auto& into = static_cast<int>(fitSet.size()) < o.correctionArchs ? fitSet : heldOut;
-        into.emplace_back(a, latencyOf(a).mean);
+        into.emplace_back(a, latencyOf(a).p50);
         progress("latency of sampled archs", static_cast<double>(i + 1) / latencyArchs);
         checkStop(stop);
     }

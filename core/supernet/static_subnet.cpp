@@ -24,10 +24,11 @@ torch::Tensor StaticBlock::forward(const torch::Tensor& x) const
     torch::Tensor y = expand ? expand->forward(x) : x;
     y = depthwise.forward(y);
     if (se) {
-        torch::Tensor s = y.mean({2, 3}, /*keepdim=*/true);
-        s = at::conv2d(s, seReduceW, seReduceB).relu_();
-        s = at::hardsigmoid(at::conv2d(s, seExpandW, seExpandB));
-        y = y * s;
+        // 1x1 convolutions on the pooled 1x1 map, run as matrix products (see head()).
+        torch::Tensor s = y.mean({2, 3});
+        s = at::linear(s, seReduceW.flatten(1), seReduceB).relu_();
+        s = at::hardsigmoid(at::linear(s, seExpandW.flatten(1), seExpandB));
+        y = y * s.unsqueeze(2).unsqueeze(3);
     }
     y = project.forward(y);
     if (shortcut) {
@@ -42,10 +43,15 @@ torch::Tensor StaticSubnet::forward(const torch::Tensor& x) const
     for (const StaticBlock& b : blocks) {
         y = b.forward(y);
     }
-    y = finalExpand.forward(y);
-    y = y.mean({2, 3}, /*keepdim=*/true);
-    y = at::hardswish(at::conv2d(y, featureMixW));
-    y = y.flatten(1);
+    return head(y, finalExpand, featureMixW, classifierW, classifierB);
+}
+
+torch::Tensor StaticSubnet::head(const torch::Tensor& features, const FusedConv& finalExpand,
+                                 const torch::Tensor& featureMixW, const torch::Tensor& classifierW,
+                                 const torch::Tensor& classifierB)
+{
+    torch::Tensor y = finalExpand.forward(features).mean({2, 3});
+    y = at::hardswish(at::linear(y, featureMixW.flatten(1)));
     return at::linear(y, classifierW, classifierB);
 }
 

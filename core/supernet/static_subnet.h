@@ -53,6 +53,15 @@ public:
 
     [[nodiscard]] const SubnetArch& arch() const { return m_arch; }
     [[nodiscard]] int resolution() const { return m_arch.r; }
+    /// After the last block: final expand, global pool, feature mix, classifier. Shared with
+    /// the latency table, which times exactly this. The feature mix is a 1x1 convolution on a
+    /// 1x1 map, run as a matrix product: LibTorch's conv2d takes about 7x as long for that shape
+    /// (0.47 vs 0.06 ms for 256->512 on the development CPU), a fixed cost that dwarfed the small
+    /// levels.
+    static torch::Tensor head(const torch::Tensor& features, const FusedConv& finalExpand,
+                              const torch::Tensor& featureMixW, const torch::Tensor& classifierW,
+                              const torch::Tensor& classifierB);
+
     /// Bytes held by the weights of this sub-network.
     [[nodiscard]] std::int64_t weightBytes() const;
 

@@ -225,13 +225,14 @@ torch::Tensor SupernetImpl::blockForward(const torch::Tensor& x, const Block& b,
     y = activate(batchNorm(y, b.dw.bn), b.act);
     if (b.se) {
         const int seMid = SupernetSpec::seMidChannels(mid);
-        torch::Tensor s = y.mean({2, 3}, /*keepdim=*/true);
-        s = at::conv2d(s, b.seReduce->weight.narrow(0, 0, seMid).narrow(1, 0, mid),
+        // 1x1 convolutions on the pooled 1x1 map as matrix products (StaticSubnet::head).
+        torch::Tensor s = y.mean({2, 3});
+        s = at::linear(s, b.seReduce->weight.narrow(0, 0, seMid).narrow(1, 0, mid).flatten(1),
                        b.seReduce->bias.narrow(0, 0, seMid));
         s = at::relu(s);
-        s = at::conv2d(s, b.seExpand->weight.narrow(0, 0, mid).narrow(1, 0, seMid),
+        s = at::linear(s, b.seExpand->weight.narrow(0, 0, mid).narrow(1, 0, seMid).flatten(1),
                        b.seExpand->bias.narrow(0, 0, mid));
-        y = y * at::hardsigmoid(s);
+        y = y * at::hardsigmoid(s).unsqueeze(2).unsqueeze(3);
     }
     y = at::conv2d(y, b.pl.conv->weight.narrow(1, 0, mid));
     y = batchNorm(y, b.pl.bn);
@@ -259,9 +260,9 @@ torch::Tensor SupernetImpl::forward(const torch::Tensor& x, const SubnetArch& ar
     }
     y = at::conv2d(y, m_finalExpand.conv->weight);
     y = at::hardswish(batchNorm(y, m_finalExpand.bn));
-    y = y.mean({2, 3}, /*keepdim=*/true);
-    y = at::hardswish(at::conv2d(y, m_featureMix->weight));
-    return at::linear(y.flatten(1), m_classifier->weight, m_classifier->bias);
+    // The feature mix as a matrix product, as StaticSubnet::head (same result, far faster).
+    y = at::hardswish(at::linear(y.mean({2, 3}), m_featureMix->weight.flatten(1)));
+    return at::linear(y, m_classifier->weight, m_classifier->bias);
 }
 
 namespace {
