@@ -19,9 +19,11 @@
 #include "engine/inference_pipeline.h"
 #include "engine/run_summary.h"
 #include "engine/scenario.h"
+#include "engine/simulated_operating_points.h"
 #include "engine/source_factory.h"
 #include "engine/telemetry_csv.h"
 #include "platform/platform.h"
+#include "platform/simulated_board.h"
 #include "runtime/energy_policy.h"
 #include "runtime/joint_policy.h"
 #include "runtime/lookup_table_policy.h"
@@ -235,6 +237,18 @@ int cmdRun(const QStringList& args)
         throw InputError(e.what());
     }
 
+    std::optional<Platform> platform;
+    const QString platformMode = p.value(kPlatform);
+    if (platformMode == "discover") {
+        platform = Platform::discover();
+    } else if (platformMode == "simulated") {
+        platform = Platform::simulated();
+    } else if (platformMode != "none") {
+        throw UsageError("--platform: expected discover, simulated or none");
+    }
+    const bool simulatedClock =
+        platform && platform->isSimulated() && p.value(kPolicy) == "energy" && !secondLatency;
+
     std::vector<PipelineLane> lanes;
     std::vector<ManagedModel> managed;
     SourceOptions sourceOptions;
@@ -257,15 +271,13 @@ int cmdRun(const QStringList& args)
         if (m == 1) {
             t.latencyMs = secondLatency;
         }
-        managed.push_back(ManagedModel{"model " + std::to_string(m), lane.model->levelTable(), t});
+        // On the SIMULATED board the energy policy chooses the CPU clock too (every fourth
+        // step of its table), from the board's model.
+        LevelTable table = simulatedClock ? withSimulatedOperatingPoints(lane.model->levelTable(),
+                                                                         simulatedCpuSteps(4))
+                                          : lane.model->levelTable();
+        managed.push_back(ManagedModel{"model " + std::to_string(m), std::move(table), t});
         lanes.push_back(std::move(lane));
-    }
-
-    std::optional<Platform> platform;
-    if (p.value(kPlatform) == "discover") {
-        platform = Platform::discover();
-    } else if (p.value(kPlatform) != "none") {
-        throw UsageError("--platform: expected discover or none");
     }
 
     RuntimeManager manager(std::move(managed), makePolicy(p.value(kPolicy).toStdString(), models));
@@ -280,7 +292,11 @@ int cmdRun(const QStringList& args)
     if (models == 2) {
         std::printf("  model 1 latency target %.2f ms (joint policy)\n", *secondLatency);
     }
-    if (platform) {
+    if (platform && platform->isSimulated()) {
+        std::printf("  platform: %s (power is a model, the clock a delay)%s\n",
+                    SimulatedBoard::name(),
+                    simulatedClock ? "; operating points: SIMULATED CPU clocks" : "");
+    } else if (platform) {
         std::printf("  platform: %s\n",
                     platform->hasHardware() ? "sensors found" : "no sensors (no power data)");
     }
@@ -350,6 +366,9 @@ int cmdRun(const QStringList& args)
         }
     }
     const double seconds = pipeline.elapsedSeconds();
+    for (const std::string& problem : pipeline.knobProblems()) {
+        std::fprintf(stderr, "knob not set: %s\n", problem.c_str());
+    }
     if (csv) {
         csv->close();
     }

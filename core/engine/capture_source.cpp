@@ -10,6 +10,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/videoio/registry.hpp>
 
+#include "source_spec.h"
 #include <unistd.h>
 
 namespace dofa {
@@ -19,16 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* const kAppsinkTail = " ! videoconvert ! appsink";
-
-std::string trimmed(const std::string& s)
-{
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) {
-        return {};
-    }
-    const auto last = s.find_last_not_of(" \t\r\n");
-    return s.substr(first, last - first + 1);
-}
 
 std::string cameraDevice(int index)
 {
@@ -88,7 +79,7 @@ std::unique_ptr<CaptureSource> CaptureSource::openGStreamer(const std::string& p
 {
     const std::string complete = completePipeline(pipeline);
     std::unique_ptr<CaptureSource> source(new CaptureSource(Kind::GStreamer, complete, options));
-    if (complete != trimmed(pipeline)) {
+    if (complete != trimmedSourceText(pipeline)) {
         source->m_note = std::string("appended '") + kAppsinkTail + "'";
     }
     source->open();
@@ -97,13 +88,13 @@ std::unique_ptr<CaptureSource> CaptureSource::openGStreamer(const std::string& p
 
 std::string CaptureSource::completePipeline(const std::string& pipeline)
 {
-    const std::string p = trimmed(pipeline);
+    const std::string p = trimmedSourceText(pipeline);
     if (p.empty()) {
         throw std::invalid_argument("GStreamer pipeline: empty");
     }
     // OpenCV pulls frames from an appsink; the last element decides whether there is one.
     const auto bang = p.rfind('!');
-    const std::string last = trimmed(bang == std::string::npos ? p : p.substr(bang + 1));
+    const std::string last = trimmedSourceText(bang == std::string::npos ? p : p.substr(bang + 1));
     const std::string element = last.substr(0, last.find_first_of(" \t"));
     return element == "appsink" ? p : p + kAppsinkTail;
 }
@@ -115,7 +106,7 @@ bool CaptureSource::openCvHasGStreamer(std::string* detail)
         std::string line;
         *detail = "no GStreamer line at all";
         while (std::getline(info, line)) {
-            const std::string t = trimmed(line);
+            const std::string t = trimmedSourceText(line);
             if (t.rfind("GStreamer:", 0) == 0) {
                 // The table pads with runs of spaces; one is enough inside a message.
                 detail->clear();

@@ -10,7 +10,9 @@
 #include "dynamic_model.h"
 #include "frame_converter.h"
 #include "frame_source.h"
+#include "platform/knob_guard.h"
 #include "platform/platform.h"
+#include "platform/simulated_board.h"
 #include "runtime/runtime_manager.h"
 #include "scenario.h"
 
@@ -64,7 +66,13 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
         LaneState* s = m_lanes[i].get();
         s->thread = std::thread([this, s] { laneLoop(*s); });
     }
+    m_appliedOperatingPoint.assign(m_lanes.size(), -1);
     if (m_platform) {
+        m_board = m_platform->simulatedBoard();
+        if (m_board) {
+            // The simulated power model needs a load: inference keeps the CPU busy.
+            m_board->setLoad(SimulatedBoard::Processor::Cpu, 1000);
+        }
         m_power = m_platform->totalPower();
         for (const auto& m : m_platform->monitors()) {
             if (m->info().id.rfind("freq.cpu", 0) == 0) {
@@ -74,6 +82,9 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
         }
     }
     m_startNs = nowNs();
+    for (int i = 0; i < laneCount(); ++i) {
+        applyOperatingPoint(i);
+    }
 }
 
 InferencePipeline::~InferencePipeline()
@@ -89,6 +100,7 @@ InferencePipeline::~InferencePipeline()
         }
     }
     m_load.reset();
+    m_knobs.reset();  // knobs back to what they were before the run
 }
 
 double InferencePipeline::elapsedSeconds() const
@@ -111,6 +123,11 @@ void InferencePipeline::runLane(LaneState& state)
             const torch::Tensor image = state.converter.toTensor(frame.image);
             const torch::Tensor logits = state.lane.model->forward(image);
             r.predicted = static_cast<int>(logits.argmax(1).item<std::int64_t>());
+            if (m_board) {
+                // SIMULATED clock: the frame takes f_max / f as long as the host ran it.
+                m_board->injectDelay(std::chrono::nanoseconds(nowNs() - start),
+                                     SimulatedBoard::Processor::Cpu);
+            }
             r.endNs = nowNs();
             r.latencyMs = static_cast<double>(r.endNs - start) * 1e-6;
         }
@@ -236,8 +253,38 @@ bool InferencePipeline::step(std::vector<FrameRecord>& out)
             rec.switchCached = s.cached;
         }
         rec.nextLevel = model.level();
+        if (changed) {
+            applyOperatingPoint(static_cast<int>(i));
+        }
     }
     return true;
+}
+
+void InferencePipeline::applyOperatingPoint(int lane)
+{
+    const int op = m_manager.operatingPoint(lane);
+    if (op < 0 || op == m_appliedOperatingPoint[static_cast<size_t>(lane)] || !m_platform) {
+        return;
+    }
+    const RuntimeLevel& level = m_manager.table(lane).level(m_manager.level(lane));
+    if (op >= static_cast<int>(level.operatingPoints.size())) {
+        return;
+    }
+    if (!m_knobs) {
+        m_knobs = std::make_unique<KnobGuard>();
+    }
+    for (const KnobSetting& k : level.operatingPoints[static_cast<size_t>(op)].knobs) {
+        const std::shared_ptr<Knob> knob = m_platform->knob(k.knob);
+        if (!knob) {
+            m_knobProblems.push_back(k.knob + ": no such knob on this platform");
+            continue;
+        }
+        const auto r = m_knobs->set(knob, std::to_string(k.value));
+        if (!r.isOk()) {
+            m_knobProblems.push_back(k.knob + ": " + r.error());
+        }
+    }
+    m_appliedOperatingPoint[static_cast<size_t>(lane)] = op;
 }
 
 bool InferencePipeline::apply(const RunCommand& c)

@@ -19,9 +19,11 @@ namespace dofa {
 class CompetingLoad;
 class DynamicModel;
 class FrameSource;
+class KnobGuard;
 class Monitor;
 class Platform;
 class RuntimeManager;
+class SimulatedBoard;
 struct RunCommand;
 
 /// One managed model and where its frames come from.
@@ -38,6 +40,11 @@ struct PipelineLane
 /// on the calling thread, the others on their own threads, so the models really compete for the
 /// cores; the manager is then fed every lane's frame on the calling thread, which owns it (its
 /// threading contract). Level switches happen between rounds, never under a running forward.
+///
+/// Operating points: when the manager picks one (energy policy), its knob settings are written
+/// through the platform under a KnobGuard that restores them when the pipeline ends (and on
+/// SIGINT/SIGTERM). On a SIMULATED board the frame's real inference time is stretched by the
+/// board's injected delay (f_max / f), so a lower simulated clock really slows the frames.
 ///
 /// The calling thread owns the pipeline (step, apply). Not copyable.
 class InferencePipeline
@@ -70,6 +77,8 @@ public:
     [[nodiscard]] std::int64_t rounds() const { return m_round; }
     /// The competing load running now, or null.
     [[nodiscard]] const CompetingLoad* load() const { return m_load.get(); }
+    /// Knob writes that failed (read-only knob, no such knob), one line each, newest last.
+    [[nodiscard]] const std::vector<std::string>& knobProblems() const { return m_knobProblems; }
 
 private:
     struct LaneResult
@@ -95,6 +104,7 @@ private:
     void runLane(LaneState& state);
     void laneLoop(LaneState& state);
     void readPlatform(FrameRecord& record);
+    void applyOperatingPoint(int lane);
 
     std::vector<std::unique_ptr<LaneState>> m_lanes;
     RuntimeManager& m_manager;
@@ -103,6 +113,10 @@ private:
     std::optional<double> m_lastPowerMw, m_lastFreqKhz;
     std::int64_t m_lastPlatformReadNs = 0;
     std::unique_ptr<CompetingLoad> m_load;
+    std::shared_ptr<SimulatedBoard> m_board;
+    std::unique_ptr<KnobGuard> m_knobs;
+    std::vector<int> m_appliedOperatingPoint;  ///< per lane, -1: none applied
+    std::vector<std::string> m_knobProblems;
     std::int64_t m_startNs = 0;
     std::int64_t m_round = 0;
 

@@ -12,16 +12,6 @@ namespace dofa {
 
 namespace {
 
-std::string trimmed(const std::string& s)
-{
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) {
-        return {};
-    }
-    const auto last = s.find_last_not_of(" \t\r\n");
-    return s.substr(first, last - first + 1);
-}
-
 std::string lower(std::string s)
 {
     std::transform(s.begin(), s.end(), s.begin(),
@@ -74,7 +64,7 @@ std::string SourceSpec::forms()
 
 SourceSpec SourceSpec::parse(const std::string& text)
 {
-    const std::string t = trimmed(text);
+    const std::string t = trimmedSourceText(text);
     if (t.empty()) {
         invalid(text, "empty");
     }
@@ -83,7 +73,7 @@ SourceSpec SourceSpec::parse(const std::string& text)
     const std::string rest = colon == std::string::npos ? std::string() : t.substr(colon + 1);
 
     if (prefix == "dataset") {
-        const std::string split = lower(trimmed(rest));
+        const std::string split = lower(trimmedSourceText(rest));
         if (colon == std::string::npos || split == "test") {
             return {Kind::Dataset, "test"};
         }
@@ -93,21 +83,21 @@ SourceSpec SourceSpec::parse(const std::string& text)
         invalid(text, "the dataset split must be 'test' or 'train'");
     }
     if (colon != std::string::npos && prefix == "camera") {
-        const std::string index = trimmed(rest);
+        const std::string index = trimmedSourceText(rest);
         if (auto i = cameraIndexOf(index) ? cameraIndexOf(index) : cameraIndexOfDevice(index)) {
             return {Kind::Camera, std::to_string(*i)};
         }
         invalid(text, "the camera index must be a non-negative integer");
     }
     if (colon != std::string::npos && prefix == "file") {
-        const std::string path = trimmed(rest);
+        const std::string path = trimmedSourceText(rest);
         if (path.empty()) {
             invalid(text, "no path after 'file:'");
         }
         return {Kind::File, path};
     }
     if (colon != std::string::npos && (prefix == "gst" || prefix == "gstreamer")) {
-        const std::string pipeline = trimmed(rest);
+        const std::string pipeline = trimmedSourceText(rest);
         if (pipeline.empty()) {
             invalid(text, "no pipeline after 'gst:'");
         }
@@ -136,6 +126,16 @@ std::string SourceSpec::toString() const
             return "gst:" + value;
     }
     return value;
+}
+
+std::string trimmedSourceText(const std::string& s)
+{
+    const auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) {
+        return {};
+    }
+    const auto last = s.find_last_not_of(" \t\r\n");
+    return s.substr(first, last - first + 1);
 }
 
 }  // namespace dofa

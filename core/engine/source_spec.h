@@ -39,4 +39,8 @@ struct SourceSpec
     bool operator!=(const SourceSpec& other) const { return !(*this == other); }
 };
 
+/// `text` without leading and trailing blanks (spaces, tabs, line ends): source texts come from
+/// command lines, settings files and GStreamer's own output.
+std::string trimmedSourceText(const std::string& text);
+
 }  // namespace dofa

@@ -20,8 +20,13 @@
 #include "engine/dataset_replay_source.h"
 #include "engine/inference_pipeline.h"
 #include "engine/scenario.h"
+#include "engine/simulated_operating_points.h"
 #include "engine_fixtures.h"
+#include "platform/platform.h"
+#include "platform/simulated_board.h"
+#include "runtime/energy_policy.h"
 #include "runtime/joint_policy.h"
+#include "runtime/lookup_table_policy.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
 
@@ -315,6 +320,54 @@ private Q_SLOTS:
                                     .arg(slowdown)));
         }
         QVERIFY(ofModel(all, 1).back().level <= ofModel(all, 0).back().level);
+    }
+
+    void simulatedClockStretchesFramesAndIsRestored()
+    {
+        // On the SIMULATED board the energy policy picks level and CPU clock together; the
+        // pipeline writes the clock through the board's knob, frames take f_max / f as long,
+        // and the knob is back at its original value when the pipeline ends.
+        using P = SimulatedBoard::Processor;
+        Platform platform = Platform::simulated();
+        const auto board = platform.simulatedBoard();
+        const std::int64_t fMax = SimulatedBoard::cpuTableKhz().back();
+        QCOMPARE(board->frequencyKhz(P::Cpu), fMax);
+        std::vector<PipelineLane> lanes;
+        lanes.push_back(lane(0));
+        const LevelTable table =
+            withSimulatedOperatingPoints(lanes[0].model->levelTable(), simulatedCpuSteps(4));
+        QVERIFY(table.hasOperatingPoints());
+        QVERIFY(
+            QString::fromStdString(table.level(0).operatingPoints[0].name).startsWith("SIMULATED"));
+        // Room for the top level at a lower clock: energy per frame is lower there (static
+        // power is paid for less time at f_max, dynamic power falls as f^3).
+        Targets t;
+        t.latencyMs = 4.0 * table.latencyMs(table.size() - 1);
+        RuntimeManager manager(table, t, std::make_unique<EnergyPolicy>());
+        const int op = manager.operatingPoint();
+        QVERIFY(op >= 0);
+        const OperatingPoint& chosen = table.level(manager.level()).operatingPoints[op];
+        qInfo("energy policy: level %d at %s, expected %.2f ms", manager.level(),
+              chosen.name.c_str(), chosen.latencyMs);
+        const std::int64_t f = chosen.knobs.at(0).value;
+        QVERIFY2(f < fMax, "the energy policy kept the top clock");
+        {
+            InferencePipeline pipe(std::move(lanes), manager, &platform);
+            QCOMPARE(board->frequencyKhz(P::Cpu), f);
+            const auto r = runFrames(pipe, 20, {});
+            std::vector<double> ms;
+            for (const FrameRecord& rec : r) {
+                ms.push_back(rec.latencyMs);
+            }
+            const double profiled = table.latencyMs(manager.level());
+            const double expected = profiled * static_cast<double>(fMax) / static_cast<double>(f);
+            qInfo("median %.2f ms, profiled at f_max %.2f ms, expected at %lld kHz %.2f ms",
+                  median(ms), profiled, static_cast<long long>(f), expected);
+            // The injected delay is real sleep: frames are at least 80 % of the stretched time.
+            QVERIFY(median(ms) >= 0.8 * expected);
+            QVERIFY(pipe.knobProblems().empty());
+        }
+        QCOMPARE(board->frequencyKhz(P::Cpu), fMax);  // restored by the pipeline's guard
     }
 };
 
