@@ -221,7 +221,7 @@ int cmdRun(const QStringList& args)
             text += loadToScenarioLine(l) + "\n";
         }
         if (!text.empty()) {
-            // --load events follow the file's: Scenario keeps file order, so merge as text.
+            // One scenario: the file's events, then those of --load.
             Scenario loads = Scenario::parse(text, "--load");
             std::string all;
             for (const Scenario* s : {&scenario, &loads}) {

@@ -184,15 +184,20 @@ Scenario Scenario::parse(const std::string& text, const std::string& origin)
 
 std::vector<RunCommand> Scenario::due(double seconds, std::int64_t frame)
 {
+    // Each event on its own clock (seconds or frames, which cannot be ordered against each
+    // other); events due together run in file order.
     std::vector<RunCommand> out;
-    while (m_next < m_events.size()) {
-        const ScenarioEvent& e = m_events[m_next];
-        const bool isDue = e.atFrame ? frame >= *e.atFrame : seconds >= e.atSeconds.value_or(0);
-        if (!isDue) {
-            break;  // file order: a later line never overtakes an earlier one
+    m_taken.resize(m_events.size(), false);
+    for (size_t i = 0; i < m_events.size(); ++i) {
+        const ScenarioEvent& e = m_events[i];
+        if (m_taken[i]) {
+            continue;
         }
-        out.push_back(e.command);
-        ++m_next;
+        if (e.atFrame ? frame >= *e.atFrame : seconds >= e.atSeconds.value_or(0)) {
+            out.push_back(e.command);
+            m_taken[i] = true;
+            ++m_takenCount;
+        }
     }
     return out;
 }

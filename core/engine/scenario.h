@@ -46,7 +46,7 @@ struct ScenarioEvent
 ///   2.5s  latency 15
 ///   @300  load cpu 2        # at frame 300
 ///   8000ms load off
-/// Events run in the order of the file; a time may be s, ms or @frame.
+/// A time may be s, ms or @frame; events due at the same moment run in the order of the file.
 class Scenario
 {
 public:
@@ -57,13 +57,15 @@ public:
 
     [[nodiscard]] const std::vector<ScenarioEvent>& events() const { return m_events; }
 
-    /// Events due at `seconds` / `frame` that have not yet been taken, in file order.
+    /// Events due at `seconds` / `frame` that have not yet been taken, in file order. Each
+    /// event is judged on its own clock: a frame event does not wait for an earlier line's time.
     std::vector<RunCommand> due(double seconds, std::int64_t frame);
-    [[nodiscard]] bool finished() const { return m_next >= m_events.size(); }
+    [[nodiscard]] bool finished() const { return m_takenCount >= m_events.size(); }
 
 private:
     std::vector<ScenarioEvent> m_events;
-    size_t m_next = 0;
+    std::vector<bool> m_taken;
+    size_t m_takenCount = 0;
 };
 
 }  // namespace dofa

@@ -83,16 +83,17 @@ private Q_SLOTS:
         auto due = s.due(0.0, 0);
         QCOMPARE(due.size(), size_t{1});
         QCOMPARE(*due[0].value, 40.0);
-        QVERIFY(s.due(1.0, 500).empty());
-        // At 2 s the 1.5 s event is due; the frame-100 event too, since frame 500 has passed.
-        due = s.due(2.0, 500);
-        QCOMPARE(due.size(), size_t{2});
-        QVERIFY(due[1].kind == RunCommand::Kind::LoadCpu);
-        QVERIFY(!s.finished());
-        due = s.due(10.0, 501);
+        // Frame 500 has passed frame 100: that event does not wait for the 1.5 s line above it.
+        due = s.due(1.0, 500);
         QCOMPARE(due.size(), size_t{1});
-        QVERIFY(!due[0].value);
+        QVERIFY(due[0].kind == RunCommand::Kind::LoadCpu);
+        QVERIFY(s.due(1.2, 501).empty());
+        due = s.due(10.0, 502);  // both time events at once, in file order
+        QCOMPARE(due.size(), size_t{2});
+        QCOMPARE(*due[0].value, 15.0);
+        QVERIFY(!due[1].value);
         QVERIFY(s.finished());
+        QVERIFY(s.due(20.0, 600).empty());
     }
 
     void badScenarioNamesFileAndLine()
