@@ -15,4 +15,19 @@ Result<Sample> FunctionMonitor::read()
     return Result<Sample>::ok({monotonicNs(), v.value()});
 }
 
+std::shared_ptr<FunctionMonitor> FunctionMonitor::sumOf(MonitorInfo info,
+                                                        std::vector<std::shared_ptr<Monitor>> parts)
+{
+    return std::make_shared<FunctionMonitor>(std::move(info), [parts = std::move(parts)]() {
+        double sum = 0;
+        for (const auto& part : parts) {
+            const Result<Sample> s = part->read();
+            if (!s)
+                return Result<double>::fail(part->info().id + ": " + s.error());
+            sum += s.value().value;
+        }
+        return Result<double>::ok(sum);
+    });
+}
+
 }  // namespace dofa

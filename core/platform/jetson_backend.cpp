@@ -186,16 +186,7 @@ void JetsonBackend::discoverIna3221(const SysfsRoot& root, Discovery& out)
     }
     total.description = "total power: sum of rails " + summed + " (no VDD_IN on this board)";
     total.source = summed;
-    out.monitors.push_back(std::make_shared<FunctionMonitor>(total, [parts]() {
-        double sum = 0;
-        for (const auto& part : parts) {
-            const Result<Sample> s = part->read();
-            if (!s)
-                return Result<double>::fail(part->info().id + ": " + s.error());
-            sum += s.value().value;
-        }
-        return Result<double>::ok(sum);
-    }));
+    out.monitors.push_back(FunctionMonitor::sumOf(total, std::move(parts)));
 }
 
 void JetsonBackend::discoverGpu(const SysfsRoot& root, Discovery& out)

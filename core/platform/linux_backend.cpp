@@ -180,27 +180,19 @@ void LinuxBackend::discoverRapl(const SysfsRoot& root, Discovery& out)
             std::make_shared<RaplMonitor>(root, total, psysZone, RaplMonitor::Mode::Power));
     } else if (!totalZones.empty()) {
         // Own monitors, so that reading the total does not shorten the rails' intervals.
-        std::vector<std::shared_ptr<RaplMonitor>> parts;
+        std::vector<std::shared_ptr<Monitor>> parts;
         std::string summed;
-        MonitorInfo part;
-        part.id = "power.total.part";
         for (const std::string& dir : totalZones) {
+            const std::string zone = dir.substr(base.size() + 1);
+            MonitorInfo part;
+            part.id = "power.total.part." + zone;
             parts.push_back(
                 std::make_shared<RaplMonitor>(root, part, dir, RaplMonitor::Mode::Power));
-            summed += (summed.empty() ? "" : " + ") + dir.substr(base.size() + 1);
+            summed += (summed.empty() ? "" : " + ") + zone;
         }
         total.description = "total power: sum of RAPL " + summed + " (CPU package only)";
         total.source = summed;
-        out.monitors.push_back(std::make_shared<FunctionMonitor>(total, [parts]() {
-            double sum = 0;
-            for (const auto& part : parts) {
-                const Result<Sample> s = part->read();
-                if (!s)
-                    return Result<double>::fail(s.error());
-                sum += s.value().value;
-            }
-            return Result<double>::ok(sum);
-        }));
+        out.monitors.push_back(FunctionMonitor::sumOf(total, std::move(parts)));
     }
     std::string list;
     for (const std::string& l : labels)
