@@ -283,6 +283,26 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("dofa search --threads 7"), qPrintable(r.err));
         r = dofaRun({"run", "--model", model, "--profile", profile, "--source", "nonsense:x"});
         QCOMPARE(r.code, int{kExitUsage});
+
+        // Commands typed on standard input apply while the run goes on; "stop" ends it before
+        // its frame limit. A second inference model starts as the competing load at frame 0
+        // (scenario events run before typed commands, which may all arrive before frame 1).
+        QProcess live;
+        live.start(DOFA_CLI, {"run", "--model", model, "--profile", profile, "--data", dir.path(),
+                              "--threads", "1", "--platform", "none", "--frames", "100000000",
+                              "--seconds", "60", "--stdin", "--load", "model:min:1@0"});
+        QVERIFY(live.waitForStarted());
+        live.write("latency 0.0001\nthis is no command\nstop\n");
+        live.closeWriteChannel();
+        QVERIFY(live.waitForFinished(60000));
+        const QString out = QString::fromUtf8(live.readAllStandardOutput());
+        const QString err = QString::fromUtf8(live.readAllStandardError());
+        QCOMPARE(live.exitCode(), int{kExitOk});
+        QVERIFY2(out.contains("scenario: load model min 1"), qPrintable(out));
+        QVERIFY2(out.contains("stdin: latency 0.0001"), qPrintable(out));
+        QVERIFY2(out.contains("stdin: stop"), qPrintable(out));
+        QVERIFY2(err.contains("stdin: 'this is no command'"), qPrintable(err));
+        QVERIFY2(!out.contains("frames          100000000"), qPrintable(out));
     }
 };
 
