@@ -62,10 +62,6 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
         state->lane = std::move(lanes[i]);
         m_lanes.push_back(std::move(state));
     }
-    for (size_t i = 1; i < m_lanes.size(); ++i) {
-        LaneState* s = m_lanes[i].get();
-        s->thread = std::thread([this, s] { laneLoop(*s); });
-    }
     m_appliedOperatingPoint.assign(m_lanes.size(), -1);
     if (m_platform) {
         m_board = m_platform->simulatedBoard();
@@ -81,10 +77,15 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
             }
         }
     }
-    m_startNs = nowNs();
     for (int i = 0; i < laneCount(); ++i) {
         applyOperatingPoint(i);
     }
+    // Threads last: nothing after this may throw, or ~std::thread would terminate.
+    for (size_t i = 1; i < m_lanes.size(); ++i) {
+        LaneState* s = m_lanes[i].get();
+        s->thread = std::thread([this, s] { laneLoop(*s); });
+    }
+    m_startNs = nowNs();
 }
 
 InferencePipeline::~InferencePipeline()
