@@ -249,6 +249,15 @@ int cmdRun(const QStringList& args)
     const bool simulatedClock =
         platform && platform->isSimulated() && p.value(kPolicy) == "energy" && !secondLatency;
 
+    // The model file and profile are read once; each lane gets its own supernet from them.
+    Profile profile;
+    try {
+        profile = Profile::load(profilePath, file.spec);
+        profile.checkModel(file.checksum, profilePath);
+    } catch (const std::runtime_error& e) {
+        throw InputError(e.what());
+    }
+
     std::vector<PipelineLane> lanes;
     std::vector<ManagedModel> managed;
     SourceOptions sourceOptions;
@@ -259,7 +268,8 @@ int cmdRun(const QStringList& args)
     for (int m = 0; m < models; ++m) {
         PipelineLane lane;
         try {
-            lane.model = DynamicModel::open(modelPath, profilePath, cache);
+            lane.model =
+                std::make_unique<DynamicModel>(file.buildSupernet(modelPath), profile, cache);
             lane.source =
                 openSource(SourceSpec::parse(p.value(kSource).toStdString()), sourceOptions);
         } catch (const std::invalid_argument& e) {
