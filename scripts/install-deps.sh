@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build pkg-config clang-format
-    qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-declarative-dev qt6-qpa-plugins
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-declarative-dev qt6-qpa-plugins qt6-svg-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
     qml6-module-qtcharts qml6-module-qttest
