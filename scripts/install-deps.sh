@@ -10,6 +10,7 @@ packages=(
     qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
     qml6-module-qtcharts qml6-module-qttest
     libtorch-dev libopencv-dev
+    python3-onnx
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     dataset-fashion-mnist
     xvfb xauth

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// `dofa search`, `dofa profile`, `dofa export`: Pareto profiles of a model on this device.
+// `dofa search`, `dofa profile`, `dofa export`: Pareto profiles of a model on this device, and
+// their sub-networks as ONNX.
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
@@ -12,6 +13,7 @@
 #include "cli.h"
 #include "cli_support.h"
 #include "commands.h"
+#include "export/onnx_writer.h"
 #include "progress_bar.h"
 #include "search/accuracy_evaluator.h"
 #include "search/profile_builder.h"
@@ -85,6 +87,48 @@ Profile loadProfileOrThrow(const std::string& path, const SupernetSpec& spec)
     } catch (const std::exception& e) {
         throw InputError(e.what());
     }
+}
+
+int parseLevel(const QString& text, const Profile& profile)
+{
+    bool ok = false;
+    const int v = text.toInt(&ok);
+    const int n = static_cast<int>(profile.levels.size());
+    if (!ok || v < 0 || v >= n) {
+        throw UsageError("--level " + text.toStdString() + ": the profile has levels 0.." +
+                         std::to_string(n - 1));
+    }
+    return v;
+}
+
+/// `dofa export --onnx`: the sub-network given by `archText`, or level `level` of `profile`
+/// with the level's own BN statistics (what DynamicModel runs for that level).
+void exportOnnx(const std::string& modelPath, const ModelFile& model, const Profile& profile,
+                const std::string& outPath, const std::string& archText, int level)
+{
+    SubnetArch a;
+    const BnStats* stats = nullptr;
+    if (level >= 0) {
+        const ProfileLevel& l = profile.levels[static_cast<size_t>(level)];
+        a = l.arch;
+        stats = l.bn.empty() ? nullptr : &l.bn;
+    } else {
+        try {
+            a = SubnetArch::parse(archText, model.spec);
+        } catch (const std::exception& e) {
+            throw UsageError(std::string("--arch: ") + e.what());
+        }
+    }
+    Supernet net = model.buildSupernet(modelPath);
+    net->eval();
+    torch::NoGradGuard noGrad;
+    const StaticSubnet subnet = net->extract(a, stats);
+    const std::string doc = "dofa sub-network " + a.toString() + " of " + modelPath +
+                            (level >= 0 ? " (level " + std::to_string(level) + ")" : "");
+    OnnxWriter().write(subnet, outPath, doc);
+    std::printf("wrote %s (ONNX opset %d, arch %s, input 1x%dx%dx%d, %.2f MMACs)\n",
+                outPath.c_str(), OnnxWriter::kOpset, a.toString().c_str(), model.spec.inChannels,
+                a.r, a.r, static_cast<double>(a.macs(model.spec)) / 1e6);
 }
 
 }  // namespace
@@ -307,27 +351,45 @@ int cmdProfile(const QStringList& args)
 int cmdExport(const QStringList& args)
 {
     QCommandLineParser p;
-    const QCommandLineOption from("profile", "Profile to export.", "file");
+    const QCommandLineOption from("profile", "Profile to export (or to take --level from).",
+                                  "file");
     const QCommandLineOption csv("csv", "Write the level table as CSV.", "file");
     const QCommandLineOption cand("candidates-csv", "Write the candidate cloud as CSV.", "file");
     const QCommandLineOption json("json", "Write the (validated) profile JSON as is.", "file");
-    for (const auto& o : {kModel, from, csv, cand, json}) {
+    const QCommandLineOption onnx("onnx",
+                                  "Write a sub-network as a static ONNX model (opset 13, BN "
+                                  "folded), chosen by --arch or by --profile and --level.",
+                                  "file");
+    const QCommandLineOption arch("arch", "Sub-network to export to ONNX (text form, max, min).",
+                                  "arch");
+    const QCommandLineOption level("level", "Level of --profile to export to ONNX.", "n");
+    for (const auto& o : {kModel, from, csv, cand, json, onnx, arch, level}) {
         p.addOption(o);
     }
     parseOrThrow(p, args,
                  "Export a profile: the levels as CSV (spreadsheets, pandas), the candidate "
-                 "cloud as CSV, or the JSON itself after validation against the model's spec.");
-    if (!p.isSet(from)) {
-        throw UsageError("--profile is required");
+                 "cloud as CSV, or the JSON itself after validation against the model's spec; "
+                 "or export one sub-network as ONNX for TensorRT, OpenCV DNN or ONNX Runtime.");
+    const bool profileExport = p.isSet(csv) || p.isSet(cand) || p.isSet(json);
+    if (!profileExport && !p.isSet(onnx)) {
+        throw UsageError("nothing to export: give --csv, --candidates-csv, --json or --onnx");
     }
-    if (!p.isSet(csv) && !p.isSet(cand) && !p.isSet(json)) {
-        throw UsageError("nothing to export: give --csv, --candidates-csv or --json");
+    if (p.isSet(onnx) && p.isSet(arch) == p.isSet(level)) {
+        throw UsageError("--onnx needs exactly one of --arch and --level");
+    }
+    if ((p.isSet(arch) || p.isSet(level)) && !p.isSet(onnx)) {
+        throw UsageError("--arch and --level choose what --onnx exports; give --onnx");
+    }
+    if ((profileExport || p.isSet(level)) && !p.isSet(from)) {
+        throw UsageError("--profile is required");
     }
     const std::string modelPath =
         p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
     const ModelFile model = loadModelOrThrow(modelPath);
-    const std::string inPath = p.value(from).toStdString();
-    const Profile profile = loadProfileOrThrow(inPath, model.spec);
+    Profile profile;
+    if (p.isSet(from)) {
+        profile = loadProfileOrThrow(p.value(from).toStdString(), model.spec);
+    }
     if (p.isSet(csv)) {
         writeTextAtomically(p.value(csv).toStdString(), levelsCsv(profile));
         std::printf("wrote %s (%zu levels)\n", qPrintable(p.value(csv)), profile.levels.size());
@@ -340,6 +402,11 @@ int cmdExport(const QStringList& args)
     if (p.isSet(json)) {
         profile.save(p.value(json).toStdString());
         std::printf("wrote %s\n", qPrintable(p.value(json)));
+    }
+    if (p.isSet(onnx)) {
+        exportOnnx(modelPath, model, profile, p.value(onnx).toStdString(),
+                   p.isSet(arch) ? p.value(arch).toStdString() : std::string(),
+                   p.isSet(level) ? parseLevel(p.value(level), profile) : -1);
     }
     return kExitOk;
 }
