@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,46 @@ struct LevelSwitch
     double ms = 0;        ///< wall time of setLevel
 };
 
+class OpenCvDnnLevel;
+
+/// What runs an extracted level's forward pass. LibTorch is the default; OpenCV DNN runs the
+/// level's in-memory ONNX export; Auto times both when the level enters the cache and keeps
+/// the faster (on this machine Debian's LibTorch calls the reference BLAS, and OpenCV DNN is
+/// 2-4x faster for the default model's levels; with OpenBLAS it is mostly the other way).
+enum class LevelBackend { Torch, OpenCvDnn, Auto };
+
+/// "torch", "opencv" or "auto" (the names of `dofa run --backend`).
+const char* levelBackendName(LevelBackend backend);
+/// The backend of a name levelBackendName() gives; nullopt for any other text.
+std::optional<LevelBackend> levelBackendFromName(const std::string& name);
+
+/// Construction options of a DynamicModel.
+struct DynamicModelOptions
+{
+    int cacheCapacity = 0;  ///< extracted levels kept (0: all)
+    LevelBackend backend = LevelBackend::Torch;
+    /// Per level, overriding `backend` for the levels it covers (a level pinned to a backend,
+    /// e.g. by a profile measured that way); empty: every level uses `backend`.
+    std::vector<LevelBackend> levelBackends;
+    int autoWarmup = 5;  ///< Auto: untimed runs of each backend before timing
+    int autoRuns = 15;   ///< Auto: timed runs of each backend (batch 1, interleaved, median)
+    /// An OpenCV DNN level must give the LibTorch logits within this, scaled by
+    /// max(1, largest |logit|), on a check input; otherwise the level falls back to LibTorch.
+    double agreementTolerance = 1e-4;
+};
+
+/// Which backend runs a level and why; kept per level after eviction, so Auto measures a level
+/// once per thread count.
+struct LevelBackendInfo
+{
+    LevelBackend backend = LevelBackend::Torch;  ///< Torch or OpenCvDnn, never Auto
+    std::optional<double> torchMs;               ///< Auto: median ms at batch 1
+    std::optional<double> opencvMs;              ///< Auto: median ms at batch 1
+    std::optional<double> maxDifference;  ///< largest |OpenCV - LibTorch| logit on the check input
+    int threads = 0;                      ///< LibTorch intra-op threads when decided
+    std::string reason;                   ///< human-readable: measured medians, or the failure
+};
+
 /// A supernet plus a profile (DESIGN.md "DynamicModel"): the profile's levels are the only
 /// sub-networks it runs. Extracted levels (BN folded with the level's own statistics, so a
 /// switch needs no recalibration) live in a bounded least-recently-used cache; switching to a
@@ -37,12 +78,20 @@ public:
     /// `cacheCapacity` extracted levels at most (at least 1; 0 means all levels). Throws
     /// std::invalid_argument when the profile has no levels or a level does not fit the spec.
     DynamicModel(Supernet supernet, Profile profile, int cacheCapacity = 0);
+    /// As above, with a level backend: OpenCvDnn and Auto export each level to ONNX in memory
+    /// when it enters the cache; a level OpenCV DNN cannot load, or whose logits differ from
+    /// LibTorch's, runs on LibTorch and says why in backendInfo().
+    DynamicModel(Supernet supernet, Profile profile, const DynamicModelOptions& options);
+    ~DynamicModel();
 
     /// Loads the model file and the profile, checks that the profile belongs to the model.
     /// Throws std::runtime_error naming the file and the problem.
     static std::unique_ptr<DynamicModel> open(const std::string& modelPath,
                                               const std::string& profilePath,
                                               int cacheCapacity = 0);
+    static std::unique_ptr<DynamicModel> open(const std::string& modelPath,
+                                              const std::string& profilePath,
+                                              const DynamicModelOptions& options);
 
     [[nodiscard]] int levelCount() const { return static_cast<int>(m_profile.levels.size()); }
     [[nodiscard]] int level() const { return m_level; }
@@ -61,7 +110,8 @@ public:
     [[nodiscard]] bool isCached(int level) const;
     [[nodiscard]] int cachedCount() const { return static_cast<int>(m_lru.size()); }
     [[nodiscard]] int cacheCapacity() const { return m_capacity; }
-    /// Bytes of the weights held by the cached levels.
+    /// Bytes of the weights held by the cached levels (twice for an OpenCV DNN level: OpenCV
+    /// keeps its own copy next to the LibTorch network, which current() still returns).
     [[nodiscard]] std::int64_t cacheBytes() const;
     /// Bytes of the supernet's parameters and buffers (what every level is cut from).
     [[nodiscard]] std::int64_t supernetBytes() const;
@@ -69,8 +119,19 @@ public:
     /// Logits (N, classes) of the current level for uint8 images (N, H, W): the same
     /// preprocessing as training and evaluation, at the level's resolution.
     [[nodiscard]] torch::Tensor forward(const torch::Tensor& images) const;
+    /// Logits of the current level, through its backend, for an input already preprocessed
+    /// (float (N, C, r, r) at the level's resolution).
+    [[nodiscard]] torch::Tensor forwardPrepared(const torch::Tensor& x) const;
     /// The current level's network, for callers that prepare inputs themselves.
     [[nodiscard]] const StaticSubnet& current() const { return *m_current; }
+
+    /// The backend option this model was made with (Auto stays Auto; see levelBackend()).
+    [[nodiscard]] LevelBackend backendOption() const { return m_options.backend; }
+    /// "torch" or "opencv": what runs `level`; "" while the level has never been cached.
+    [[nodiscard]] const char* levelBackend(int level) const;
+    /// The backend decision for `level` with Auto's two medians; nullopt while the level has
+    /// never been cached.
+    [[nodiscard]] std::optional<LevelBackendInfo> backendInfo(int level) const;
 
     /// Any sub-network of the supernet (not a level, not cached), with the supernet's running
     /// BN statistics: a competing model for contention runs, a peer in benchmarks.
@@ -80,19 +141,33 @@ public:
     [[nodiscard]] LevelTable levelTable() const;
 
 private:
+    /// A cached level: the LibTorch network, and its OpenCV DNN twin when that backend runs it.
+    struct CachedLevel
+    {
+        std::shared_ptr<const StaticSubnet> net;
+        std::shared_ptr<OpenCvDnnLevel> dnn;
+    };
+
     std::shared_ptr<const StaticSubnet> extractLevel(int level) const;
-    void insert(int level, std::shared_ptr<const StaticSubnet> net);
+    /// Extracts `level` and gives it its backend (measuring both under Auto).
+    CachedLevel makeLevel(int level);
+    [[nodiscard]] LevelBackend backendFor(int level) const;
+    void insert(int level, CachedLevel cached);
+    void makeCurrent(int level);
 
     SupernetSpec m_spec;
     Supernet m_supernet;
     Profile m_profile;
+    DynamicModelOptions m_options;
     int m_capacity = 0;
     /// Indexed by level: the cached network or null. A vector, not a map: O(1) lookup.
-    std::vector<std::shared_ptr<const StaticSubnet>> m_slots;
+    std::vector<CachedLevel> m_slots;
+    std::vector<std::optional<LevelBackendInfo>> m_backends;  ///< by level, kept on eviction
     std::list<int> m_lru;  ///< cached levels, most recently used first
     std::vector<std::list<int>::iterator> m_lruPos;
     int m_level = -1;
     const StaticSubnet* m_current = nullptr;
+    OpenCvDnnLevel* m_currentDnn = nullptr;  ///< non-null: the current level runs on OpenCV DNN
 };
 
 /// The runtime's view of a profile: levels in the profile's order (ascending latency), with
