@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+#include "kiosk_types.h"
+
+#include <QtQml>
+
+#include "live/dashboard_controller.h"
+#include "pareto_feeder.h"
+#include "video_item.h"
+
+namespace dofa {
+
+void registerKioskTypes()
+{
+    static const bool registered = [] {
+        const char* uri = "Dofa.Kiosk";
+        qmlRegisterType<VideoItem>(uri, 1, 0, "VideoFrame");
+        qmlRegisterType<ParetoFeeder>(uri, 1, 0, "ParetoFeeder");
+        qmlRegisterUncreatableType<DashboardController>(
+            uri, 1, 0, "DashboardController",
+            QStringLiteral("the dashboard creates the one DashboardController"));
+        return true;
+    }();
+    Q_UNUSED(registered);
+}
+
+}  // namespace dofa
