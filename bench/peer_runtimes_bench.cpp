@@ -7,7 +7,9 @@
 //       activations, SE and a Linear classifier; BN unfolded, in eval mode);
 //   (c) the supernet's masked forward with the arch active (how the reference switches
 //       without extraction);
-//   (d) OpenCV DNN on dofa's ONNX export of the level.
+//   (d) OpenCV DNN on dofa's ONNX export of the level;
+//   (e) dofa with the Auto level backend: DynamicModel timed both its backends when the level
+//       entered its cache and runs the faster (the chosen one and Auto's medians are printed).
 // Each is timed in interleaved rounds (batch 1, median per call) and printed with its GFLOP/s
 // (2 x MACs / time) next to the peak of a dense 1024x1024 GEMM measured in the same run.
 // Prints numbers and ratios; asserts nothing. Usage: peer_runtimes_bench [--quick]
@@ -201,6 +203,7 @@ struct Case
 {
     std::string name;
     DynamicModel* model = nullptr;
+    DynamicModel* autoModel = nullptr;  ///< the same levels with LevelBackend::Auto
     int level = 0;
     Supernet supernet{nullptr};
     SubnetArch arch;
@@ -211,6 +214,8 @@ void runCase(const Case& c, int threads, double peak1, double peakN)
 {
     DynamicModel& model = *c.model;
     model.setLevel(c.level);
+    DynamicModel& autoModel = *c.autoModel;
+    autoModel.setLevel(c.level);  // Auto's timing runs happen here, when the level is cached
     const StaticSubnet& net = model.current();
     const SupernetSpec& spec = model.spec();
     const torch::Tensor x = torch::randn({1, spec.inChannels, c.arch.r, c.arch.r});
@@ -229,7 +234,7 @@ void runCase(const Case& c, int threads, double peak1, double peakN)
     const cv::Mat blob(4, sizes.data(), CV_32F, x.data_ptr<float>());
 
     torch::NoGradGuard noGrad;
-    torch::Tensor outA, outB, outC;
+    torch::Tensor outA, outB, outC, outE;
     cv::Mat outD;
     const std::vector<std::function<void()>> fs = {
         [&] { outA = model.current().forward(x); },
@@ -239,6 +244,7 @@ void runCase(const Case& c, int threads, double peak1, double peakN)
             cvNet.setInput(blob);
             outD = cvNet.forward();
         },
+        [&] { outE = autoModel.forwardPrepared(x); },
     };
     const std::vector<double> ms = measure(fs, c.budgetMs);
     const torch::Tensor d = torch::from_blob(outD.ptr<float>(), outA.sizes()).clone();
@@ -246,14 +252,17 @@ void runCase(const Case& c, int threads, double peak1, double peakN)
     // BN statistics where a level has its own, so it is not compared.
     const double diffB = (outB - outA).abs().max().item<double>();
     const double diffD = (d - outA).abs().max().item<double>();
+    const double diffE = (outE - outA).abs().max().item<double>();
+    const LevelBackendInfo info = *autoModel.backendInfo(c.level);
     const double gflop = 2.0 * static_cast<double>(c.arch.macs(spec)) / 1e9;
     auto rate = [&](double t) { return gflop / (t / 1e3); };
     std::printf(
-        "%-22s %2d %7.2f | %8.3f %8.3f %8.3f %8.3f | %5.3f %5.3f %5.3f | %6.2f %6.2f %6.2f "
-        "%6.2f | %6.2f | %.1e %.1e\n",
-        c.name.c_str(), threads, gflop * 500.0, ms[0], ms[1], ms[2], ms[3], ms[0] / ms[1],
-        ms[0] / ms[2], ms[0] / ms[3], rate(ms[0]), rate(ms[1]), rate(ms[2]), rate(ms[3]),
-        threads == 1 ? peak1 : peakN, diffB, diffD);
+        "%-22s %2d %7.2f | %8.3f %8.3f %8.3f %8.3f %8.3f | %5.3f %5.3f %5.3f %5.3f | %6.2f %6.2f "
+        "%6.2f %6.2f | %6.2f | %.1e %.1e %.1e | %-6s %8.3f %8.3f\n",
+        c.name.c_str(), threads, gflop * 500.0, ms[0], ms[1], ms[2], ms[3], ms[4], ms[0] / ms[1],
+        ms[0] / ms[2], ms[0] / ms[3], ms[4] / ms[3], rate(ms[0]), rate(ms[1]), rate(ms[2]),
+        rate(ms[3]), threads == 1 ? peak1 : peakN, diffB, diffD, diffE,
+        levelBackendName(info.backend), info.torchMs.value_or(-1), info.opencvMs.value_or(-1));
     std::fflush(stdout);
 }
 
@@ -326,12 +335,14 @@ int main(int argc, char** argv)
         convPeak1, convPeak2);
     std::printf(
         "# (a) dofa DynamicModel level  (b) plain LibTorch module  (c) supernet masked "
-        "forward  (d) OpenCV DNN on dofa's ONNX\n");
+        "forward  (d) OpenCV DNN on dofa's ONNX  (e) dofa, Auto level backend (its choice "
+        "and its own torch/opencv medians at the end)\n");
     std::printf(
-        "%-22s %2s %7s | %8s %8s %8s %8s | %5s %5s %5s | %6s %6s %6s %6s | %6s | %7s "
-        "%7s\n",
-        "case", "th", "MMACs", "a ms", "b ms", "c ms", "d ms", "a/b", "a/c", "a/d", "GF/s a",
-        "GF/s b", "GF/s c", "GF/s d", "peak", "|b-a|", "|d-a|");
+        "%-22s %2s %7s | %8s %8s %8s %8s %8s | %5s %5s %5s %5s | %6s %6s %6s %6s | %6s | %7s "
+        "%7s %7s | %-6s %8s %8s\n",
+        "case", "th", "MMACs", "a ms", "b ms", "c ms", "d ms", "e ms", "a/b", "a/c", "a/d", "e/d",
+        "GF/s a", "GF/s b", "GF/s c", "GF/s d", "peak", "|b-a|", "|d-a|", "|e-a|", "e runs",
+        "auto t", "auto cv");
 
     for (int threads : {1, 2}) {
         torch::set_num_threads(threads);
@@ -341,10 +352,14 @@ int main(int argc, char** argv)
         Supernet supernet = file.buildSupernet(modelPath);
         supernet->eval();
         auto model = DynamicModel::open(modelPath, profiles[threads - 1]);
+        DynamicModelOptions autoOptions;
+        autoOptions.backend = LevelBackend::Auto;
+        auto autoModel = DynamicModel::open(modelPath, profiles[threads - 1], autoOptions);
         for (int l = 0; l < model->levelCount(); ++l) {
             Case c;
             c.name = "fmnist L" + std::to_string(l) + (threads == 1 ? " (1t)" : " (2t)");
             c.model = model.get();
+            c.autoModel = autoModel.get();
             c.level = l;
             c.supernet = supernet;
             c.arch = model->levelInfo(l).arch;
@@ -366,11 +381,13 @@ int main(int argc, char** argv)
             a.r = 224;
         }
         DynamicModel ofaModel(ofa, archProfile(spec, archs));
+        DynamicModel ofaAuto(ofa, archProfile(spec, archs), autoOptions);
         const char* names[] = {"ofa-w1.0 min@224", "ofa-w1.0 rand@224", "ofa-w1.0 max@224"};
         for (int l = 0; l < ofaModel.levelCount(); ++l) {
             Case c;
             c.name = names[l];
             c.model = &ofaModel;
+            c.autoModel = &ofaAuto;
             c.level = l;
             c.supernet = ofa;
             c.arch = archs[static_cast<size_t>(l)];

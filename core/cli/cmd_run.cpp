@@ -71,6 +71,11 @@ const QCommandLineOption kFrames("frames", "Stop after N frames.", "n");
 const QCommandLineOption kSeconds("seconds", "Stop after S seconds.", "s");
 const QCommandLineOption kTelemetry({"t", "telemetry"}, "Per-frame CSV to write.", "file");
 const QCommandLineOption kCache("cache", "Levels kept extracted (0: all).", "n", "0");
+const QCommandLineOption kBackend("backend",
+                                  "What runs a level: torch (default; the profiles were measured "
+                                  "with it), opencv (OpenCV DNN on the level's ONNX export) or "
+                                  "auto (both timed when a level is loaded, the faster kept).",
+                                  "name", "torch");
 const QCommandLineOption kPlatform("platform",
                                    "discover (default) or none: where power and "
                                    "frequency telemetry come from.",
@@ -183,7 +188,7 @@ int cmdRun(const QStringList& args)
     QCommandLineParser p;
     p.addOptions({kModel,   kProfile,   kSource, kFps,      kThreads, kPolicy, kLatency,
                   kPower,   kAccuracy,  kSecond, kScenario, kStdin,   kLoad,   kFrames,
-                  kSeconds, kTelemetry, kCache,  kPlatform, kData,    kQuiet});
+                  kSeconds, kTelemetry, kCache,  kPlatform, kData,    kQuiet,  kBackend});
     parseOrThrow(p, args,
                  "Runs live classification on a source with a dynamic model: the runtime manager "
                  "switches levels to meet the targets while scenario events change them.");
@@ -210,6 +215,14 @@ int cmdRun(const QStringList& args)
     if (!cacheOk || cache < 0) {
         throw UsageError("--cache needs a count >= 0");
     }
+    const std::optional<LevelBackend> backend =
+        levelBackendFromName(p.value(kBackend).toStdString());
+    if (!backend) {
+        throw UsageError("--backend: expected torch, opencv or auto");
+    }
+    DynamicModelOptions modelOptions;
+    modelOptions.cacheCapacity = cache;
+    modelOptions.backend = *backend;
 
     Scenario scenario;
     try {
@@ -268,8 +281,8 @@ int cmdRun(const QStringList& args)
     for (int m = 0; m < models; ++m) {
         PipelineLane lane;
         try {
-            lane.model =
-                std::make_unique<DynamicModel>(file.buildSupernet(modelPath), profile, cache);
+            lane.model = std::make_unique<DynamicModel>(file.buildSupernet(modelPath), profile,
+                                                        modelOptions);
             lane.source =
                 openSource(SourceSpec::parse(p.value(kSource).toStdString()), sourceOptions);
         } catch (const std::invalid_argument& e) {
@@ -295,10 +308,14 @@ int cmdRun(const QStringList& args)
     const bool labelled = lanes[0].source->hasLabels();
     std::printf(
         "run: %s\n  model   %s\n  profile %s (%d levels)\n  source  %s\n  policy  %s, "
-        "%d threads\n  targets %s\n",
+        "%d threads\n  targets %s\n  backend %s%s\n",
         p.value(kSource).toStdString().c_str(), modelPath.c_str(), profilePath.c_str(),
         lanes[0].model->levelCount(), sourceText.c_str(), manager.policy().name(), threads,
-        targets.describe().c_str());
+        targets.describe().c_str(), levelBackendName(*backend),
+        *backend == LevelBackend::Torch
+            ? ""
+            : " (the profile's latencies were measured with torch; the reactive policy rescales "
+              "them from the frames it sees, the lookup policy does not)");
     if (models == 2) {
         std::printf("  model 1 latency target %.2f ms (joint policy)\n", *secondLatency);
     }
@@ -381,6 +398,19 @@ int cmdRun(const QStringList& args)
     }
     if (csv) {
         csv->close();
+    }
+    if (*backend != LevelBackend::Torch) {
+        // Which backend ran each level that was used, with Auto's two medians: what the profile's
+        // latencies no longer describe.
+        for (int m = 0; m < pipeline.laneCount(); ++m) {
+            const DynamicModel& model = pipeline.model(m);
+            for (int l = 0; l < model.levelCount(); ++l) {
+                if (const auto info = model.backendInfo(l)) {
+                    std::printf("model %d level %d: %s, %s\n", m, l,
+                                levelBackendName(info->backend), info->reason.c_str());
+                }
+            }
+        }
     }
     std::printf("summary (%s%s)\n%s", labelled ? "labelled source" : "no labels",
                 stopRequested().load() ? ", interrupted" : "", summary.text(seconds).c_str());
