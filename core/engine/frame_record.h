@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,10 @@ struct FrameRecord
     double latencyMs = 0;
     int label = -1;  ///< -1: the source has no labels
     int predicted = -1;
+    /// The three most probable classes, best first (-1 where the model has fewer classes),
+    /// and their softmax probabilities: the GUI's classification overlay.
+    std::array<int, 3> topClass{{-1, -1, -1}};
+    std::array<float, 3> topScore{{0.f, 0.f, 0.f}};
     std::optional<double> targetLatencyMs;  ///< in force for this frame
     std::optional<double> powerMw;          ///< board total, where a sensor exists
     std::optional<double> cpuFreqKhz;       ///< first CPU policy, where readable

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "inference_pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -116,6 +117,7 @@ void InferencePipeline::runLane(LaneState& state)
         Frame frame;
         r.ok = state.lane.source->next(frame);
         if (r.ok) {
+            state.image = frame.image;
             r.label = frame.label;
             r.level = state.lane.model->level();
             // The latency is what the model costs per frame: conversion, preprocessing,
@@ -124,6 +126,18 @@ void InferencePipeline::runLane(LaneState& state)
             const torch::Tensor image = state.converter.toTensor(frame.image);
             const torch::Tensor logits = state.lane.model->forward(image);
             r.predicted = static_cast<int>(logits.argmax(1).item<std::int64_t>());
+            // Top-3 of 1 x classes logits: a few microseconds, inside the timed span because
+            // it is part of what a frame costs the application.
+            const torch::Tensor probs = torch::softmax(logits[0].to(torch::kFloat), 0);
+            const auto k = std::min<std::int64_t>(3, probs.size(0));
+            const auto top = probs.topk(k);
+            const auto scores = std::get<0>(top).contiguous();
+            const auto classes = std::get<1>(top).contiguous();
+            for (std::int64_t i = 0; i < k; ++i) {
+                r.topClass[static_cast<size_t>(i)] =
+                    static_cast<int>(classes.data_ptr<std::int64_t>()[i]);
+                r.topScore[static_cast<size_t>(i)] = scores.data_ptr<float>()[i];
+            }
             if (m_board) {
                 // SIMULATED clock: the frame takes f_max / f as long as the host ran it.
                 m_board->injectDelay(std::chrono::nanoseconds(nowNs() - start),
@@ -226,6 +240,8 @@ bool InferencePipeline::step(std::vector<FrameRecord>& out)
         rec.latencyMs = r.latencyMs;
         rec.label = r.label;
         rec.predicted = r.predicted;
+        rec.topClass = r.topClass;
+        rec.topScore = r.topScore;
         rec.targetLatencyMs = m_manager.targets(static_cast<int>(i)).latencyMs;
         rec.load = m_load ? m_load->description() : std::string();
         readPlatform(rec);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -10,6 +11,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <opencv2/core/mat.hpp>
 
 #include "frame_converter.h"
 #include "frame_record.h"
@@ -77,6 +80,9 @@ public:
     [[nodiscard]] std::int64_t rounds() const { return m_round; }
     /// The competing load running now, or null.
     [[nodiscard]] const CompetingLoad* load() const { return m_load.get(); }
+    /// The image of lane `lane`'s newest frame as its source delivered it (empty before the
+    /// first frame). Frames own their pixels, so the Mat may be shared and kept read-only.
+    [[nodiscard]] cv::Mat lastImage(int lane) const { return m_lanes.at(lane)->image; }
     /// Knob writes that failed (read-only knob, no such knob), one line each, newest last.
     [[nodiscard]] const std::vector<std::string>& knobProblems() const { return m_knobProblems; }
 
@@ -86,6 +92,8 @@ private:
         bool ok = false;  ///< false: the source ended
         int label = -1;
         int predicted = -1;
+        std::array<int, 3> topClass{{-1, -1, -1}};
+        std::array<float, 3> topScore{{0.f, 0.f, 0.f}};
         int level = 0;
         double latencyMs = 0;
         std::int64_t endNs = 0;
@@ -96,6 +104,7 @@ private:
         PipelineLane lane;
         FrameConverter converter;
         LaneResult result;
+        cv::Mat image;       ///< newest frame's image (lastImage)
         std::thread thread;  ///< lanes >= 1
         std::int64_t requestedRound = 0;
         std::int64_t finishedRound = 0;

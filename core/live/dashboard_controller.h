@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QObject>
+#include <QSettings>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
@@ -15,18 +16,21 @@
 
 namespace dofa {
 
+class DeviceProfiler;
 class LiveWorker;
 class WorkerThread;
+struct LiveRunData;
+struct ModelFile;
 
 /// How the controller starts; the dashboard's command line fills it, tests set it directly.
 struct DashboardOptions
 {
-    QString modelPath;     ///< empty: the shipped model
-    QString profilePath;   ///< empty: the shipped profile for the model and `threads`
+    QString modelPath;    ///< empty: the shipped model
+    QString profilePath;  ///< empty: the shipped profile for the model and `threads`
     QString source = QStringLiteral("dataset:test");  ///< SourceSpec text
-    QString datasetDir;    ///< empty: FashionMnist::defaultDir()
-    double sourceFps = 30;  ///< pacing of dataset and file sources
-    QString platform = QStringLiteral("discover");  ///< discover, simulated or none
+    QString datasetDir;                               ///< empty: FashionMnist::defaultDir()
+    double sourceFps = 30;                            ///< pacing of dataset and file sources
+    QString platform = QStringLiteral("discover");    ///< discover, simulated or none
     int threads = 2;
     /// QSettings file (INI) for remembered settings; empty: the user's default location.
     /// Tests point it at a temporary file.
@@ -42,7 +46,7 @@ struct LiveModelInfo
 {
     QString modelPath, profilePath;
     SupernetSpec spec;
-    Profile profile;           ///< levels (arch, top-1, latency, power) and the candidate cloud
+    Profile profile;  ///< levels (arch, top-1, latency, power) and the candidate cloud
     QStringList classNames;
     bool profileMatchesDevice = false;  ///< measured on this processor with these threads
     QString deviceText;                 ///< "measured on ..., this machine is ..."
@@ -59,8 +63,8 @@ class DashboardController : public QObject
 {
     Q_OBJECT
     // Targets: 0 means "no target". Setting one takes effect on the worker's next frame.
-    Q_PROPERTY(double latencyTargetMs READ latencyTargetMs WRITE setLatencyTargetMs NOTIFY
-                   targetsChanged)
+    Q_PROPERTY(
+        double latencyTargetMs READ latencyTargetMs WRITE setLatencyTargetMs NOTIFY targetsChanged)
     Q_PROPERTY(double powerBudgetW READ powerBudgetW WRITE setPowerBudgetW NOTIFY targetsChanged)
     Q_PROPERTY(double minAccuracy READ minAccuracy WRITE setMinAccuracy NOTIFY targetsChanged)
     // Slider ranges from the open profile (a bit beyond its slowest level, its power range,
@@ -189,7 +193,25 @@ Q_SIGNALS:
     void profilingFinished(bool ok, const QString& profilePath);
 
 private:
+    void onTick();
+    void pullState();
+    void buildSnapshot();
+    void setMessage(const QString& text, bool error);
+    void restartIfRunning();
+    void post(const QString& command);
+    void saveSetting(const QString& key, const QVariant& value);
+    void onProfilingDone();
+
     DashboardOptions m_options;
+    std::unique_ptr<QSettings> m_settings;
+    std::shared_ptr<const ModelFile> m_model;  ///< the open model file (read once)
+    std::shared_ptr<LiveRunData> m_data;       ///< the current run's buffers
+    QString m_modelSetting, m_profileSetting;  ///< as chosen: empty means the shipped file
+    QString m_platformMode = QStringLiteral("discover");
+    bool m_runWanted = false;  ///< start() called and stop() not since
+    int m_lastLevel = -1;
+    std::unique_ptr<DeviceProfiler> m_profiler;
+    QTimer m_profilerPoll;
     LiveModelInfo m_info;
     LiveSnapshot m_snapshot;
     std::unique_ptr<WorkerThread> m_thread;

@@ -1,0 +1,772 @@
+// SPDX-License-Identifier: MIT
+#include "dashboard_controller.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QMetaObject>
+#include <QStandardPaths>
+#include <algorithm>
+#include <cmath>
+
+#include <torch/torch.h>
+
+#include "data/fashion_mnist.h"
+#include "engine/source_spec.h"
+#include "engine/telemetry_csv.h"
+#include "live/device_profiler.h"
+#include "live/live_run_data.h"
+#include "live/live_worker.h"
+#include "live/shipped_files.h"
+#include "live/worker_thread.h"
+#include "search/profile_csv.h"
+#include "supernet/model_file.h"
+
+namespace dofa {
+
+namespace {
+
+// Settings keys (INI groups).
+const QString kLatencyKey = QStringLiteral("targets/latencyMs");
+const QString kPowerKey = QStringLiteral("targets/powerW");
+const QString kAccuracyKey = QStringLiteral("targets/minAccuracy");
+const QString kPolicyKey = QStringLiteral("run/policy");
+const QString kSourceKey = QStringLiteral("run/source");
+const QString kThreadsKey = QStringLiteral("run/threads");
+const QString kPlatformKey = QStringLiteral("run/platform");
+const QString kModelKey = QStringLiteral("model/modelPath");
+const QString kProfileKey = QStringLiteral("model/profilePath");
+
+constexpr int kStopTimeoutMs = 5000;
+constexpr int kMaxSeriesPoints = 1500;  // a chart wider than this gains nothing from more
+constexpr double kFpsWindowSeconds = 2.0;
+constexpr int kMedianFrames = 30;
+
+double nan()
+{
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+/// "latency 8" / "latency off": 0 (or less) means no target.
+QString targetCommand(const char* what, double value)
+{
+    return value > 0 ? QStringLiteral("%1 %2").arg(QLatin1String(what)).arg(value, 0, 'g', 8)
+                     : QStringLiteral("%1 off").arg(QLatin1String(what));
+}
+
+std::optional<double> targetValue(double v)
+{
+    return v > 0 ? std::optional<double>(v) : std::nullopt;
+}
+
+/// Every k-th point so that at most `limit` remain (the newest always kept).
+template <class T>
+std::vector<T> thin(std::vector<T> v, size_t limit)
+{
+    if (v.size() <= limit) {
+        return v;
+    }
+    const size_t stride = (v.size() + limit - 1) / limit;
+    std::vector<T> out;
+    out.reserve(limit + 1);
+    for (size_t i = (v.size() - 1) % stride; i < v.size(); i += stride) {
+        out.push_back(v[i]);
+    }
+    return out;
+}
+
+}  // namespace
+
+DashboardController::DashboardController(DashboardOptions options, QObject* parent)
+    : QObject(parent), m_options(std::move(options))
+{
+    m_settings =
+        m_options.settingsFile.isEmpty()
+            ? std::make_unique<QSettings>(QStringLiteral("dofa"), QStringLiteral("dofa-dashboard"))
+            : std::make_unique<QSettings>(m_options.settingsFile, QSettings::IniFormat);
+
+    // An option given explicitly (not at its default) wins over a remembered setting; a
+    // remembered setting wins over a default.
+    const DashboardOptions defaults;
+    const bool restore = m_options.restoreSettings;
+    auto remembered = [&](const QString& key, const QVariant& option, const QVariant& dflt) {
+        if (restore && option == dflt && m_settings->contains(key)) {
+            return m_settings->value(key);
+        }
+        return option;
+    };
+    m_source = remembered(kSourceKey, m_options.source, defaults.source).toString();
+    m_platformMode = remembered(kPlatformKey, m_options.platform, defaults.platform).toString();
+    m_threads = std::max(1, remembered(kThreadsKey, m_options.threads, defaults.threads).toInt());
+    m_modelSetting = remembered(kModelKey, m_options.modelPath, QString()).toString();
+    m_profileSetting = remembered(kProfileKey, m_options.profilePath, QString()).toString();
+    if (restore) {
+        const QString policy = m_settings->value(kPolicyKey, m_policy).toString();
+        if (policies().contains(policy)) {
+            m_policy = policy;
+        }
+        m_latencyTargetMs = std::max(0.0, m_settings->value(kLatencyKey, 0.0).toDouble());
+        m_powerBudgetW = std::max(0.0, m_settings->value(kPowerKey, 0.0).toDouble());
+        m_minAccuracy = std::max(0.0, m_settings->value(kAccuracyKey, 0.0).toDouble());
+    }
+    m_simulated = m_platformMode == QLatin1String("simulated");
+
+    auto* worker = new LiveWorker;
+    m_worker = worker;
+    m_thread = std::make_unique<WorkerThread>(worker, QStringLiteral("dofa-live-worker"));
+    connect(worker, &LiveWorker::stateChanged, this, &DashboardController::pullState,
+            Qt::QueuedConnection);
+    connect(
+        worker, &LiveWorker::failed, this,
+        [this](const QString& text) {
+            pullState();
+            setMessage(text, true);
+        },
+        Qt::QueuedConnection);
+    connect(
+        worker, &LiveWorker::notice, this,
+        [this](const QString& text) {
+            pullState();
+            setMessage(text, false);
+        },
+        Qt::QueuedConnection);
+
+    m_tick.setInterval(1000 / std::clamp(m_options.tickHz, 1, 60));
+    connect(&m_tick, &QTimer::timeout, this, &DashboardController::onTick);
+    m_tick.start();
+    m_profilerPoll.setInterval(100);
+    connect(&m_profilerPoll, &QTimer::timeout, this, [this] {
+        if (!m_profiler) {
+            m_profilerPoll.stop();
+            return;
+        }
+        m_profilingProgress = m_profiler->progress();
+        Q_EMIT profilingChanged();
+        if (m_profiler->finished()) {
+            m_profilerPoll.stop();
+            onProfilingDone();
+        }
+    });
+
+    if (openModel(m_modelSetting, m_profileSetting) && m_options.autoStart) {
+        start();
+    }
+}
+
+DashboardController::~DashboardController()
+{
+    m_tick.stop();
+    m_profilerPoll.stop();
+    m_profiler.reset();  // cancels and joins
+    if (m_worker) {
+        // Wake a step blocked on its source, then end the run on the worker's own thread.
+        m_worker->requestAbort();
+        QMetaObject::invokeMethod(m_worker, &LiveWorker::stopRun, Qt::QueuedConnection);
+    }
+    if (m_thread) {
+        m_thread->stopAndWait(kStopTimeoutMs);
+    }
+    m_worker = nullptr;
+    m_settings->sync();
+}
+
+// --- model and profile ---------------------------------------------------------------------
+
+bool DashboardController::openModel(const QString& modelPath, const QString& profilePath)
+{
+    const QString model = modelPath.isEmpty() ? shippedModelPath() : modelPath;
+    std::shared_ptr<ModelFile> file;
+    try {
+        file = std::make_shared<ModelFile>(ModelFile::load(model.toStdString()));
+    } catch (const std::exception& e) {
+        setMessage(QStringLiteral("Model file %1 could not be opened: %2")
+                       .arg(model, QString::fromStdString(e.what())),
+                   true);
+        return false;
+    }
+    QString profile = profilePath;
+    if (profile.isEmpty()) {
+        profile = shippedProfilePath(QString::fromStdString(file->spec.name), m_threads);
+        if (profile.isEmpty()) {
+            setMessage(QStringLiteral("There is no shipped profile for model %1 with %2 threads: "
+                                      "choose a profile, or use \"Profile this device\".")
+                           .arg(QString::fromStdString(file->spec.name))
+                           .arg(m_threads),
+                       true);
+            return false;
+        }
+    }
+    Profile loaded;
+    try {
+        loaded = Profile::load(profile.toStdString(), file->spec);
+        loaded.checkModel(file->checksum, profile.toStdString());
+    } catch (const std::exception& e) {
+        setMessage(QStringLiteral("Profile %1 cannot be used with model %2: %3")
+                       .arg(profile, model, QString::fromStdString(e.what())),
+                   true);
+        return false;
+    }
+
+    m_model = std::move(file);
+    m_info = LiveModelInfo();
+    m_info.modelPath = model;
+    m_info.profilePath = profile;
+    m_info.spec = m_model->spec;
+    m_info.profile = std::move(loaded);
+    const auto& names = FashionMnist::classNames();
+    for (int c = 0; c < m_info.spec.numClasses; ++c) {
+        m_info.classNames << (m_info.spec.numClasses == static_cast<int>(names.size())
+                                  ? QString::fromStdString(names[static_cast<size_t>(c)])
+                                  : QStringLiteral("class %1").arg(c));
+    }
+    const DeviceDescriptor here = DeviceDescriptor::current(m_threads);
+    m_info.profileMatchesDevice = m_info.profile.device.sameHardware(here);
+    m_info.deviceText = QStringLiteral("Profile measured on %1; this machine is %2.")
+                            .arg(QString::fromStdString(m_info.profile.device.describe()),
+                                 QString::fromStdString(here.describe()));
+    m_modelSetting = modelPath;
+    m_profileSetting = profilePath;
+    saveSetting(kModelKey, modelPath);
+    saveSetting(kProfileKey, profilePath);
+    if (m_info.profileMatchesDevice) {
+        setMessage(QString(), false);
+    } else {
+        setMessage(QStringLiteral("The profile %1 was measured on other hardware: its latencies "
+                                  "may not hold here. %2 Use \"Profile this device\" to measure "
+                                  "this machine.")
+                       .arg(QFileInfo(profile).fileName(), m_info.deviceText),
+                   false);
+    }
+    Q_EMIT modelChanged();
+    Q_EMIT levelChanged(level());
+    restartIfRunning();
+    return true;
+}
+
+int DashboardController::levelCount() const
+{
+    return static_cast<int>(m_info.profile.levels.size());
+}
+
+QString DashboardController::levelArch() const
+{
+    const int l = level();
+    if (l < 0 || l >= levelCount()) {
+        return {};
+    }
+    return QString::fromStdString(m_info.profile.levels[static_cast<size_t>(l)].arch.toString());
+}
+
+double DashboardController::latencyMaxMs() const
+{
+    double slowest = 0;
+    for (const ProfileLevel& l : m_info.profile.levels) {
+        slowest = std::max(slowest, std::max(l.latency.p90, l.latency.p50));
+    }
+    // Room above the slowest level: a target there means "no constraint in practice".
+    return slowest > 0 ? std::ceil(slowest * 2.0 * 10.0) / 10.0 : 100.0;
+}
+
+double DashboardController::powerMaxW() const
+{
+    double most = 0;
+    for (const ProfileLevel& l : m_info.profile.levels) {
+        if (l.powerMw) {
+            most = std::max(most, *l.powerMw * 1e-3);
+        }
+    }
+    const LiveSnapshot& s = m_snapshot;
+    if (!std::isnan(s.powerW)) {
+        most = std::max(most, s.powerW);
+    }
+    // Without a measured level power, a range that covers small boards and laptops.
+    return most > 0 ? std::ceil(most * 1.5) : 20.0;
+}
+
+double DashboardController::accuracyMin() const
+{
+    double lo = 100;
+    for (const ProfileLevel& l : m_info.profile.levels) {
+        lo = std::min(lo, l.top1);
+    }
+    return m_info.profile.levels.empty() ? 0.0 : std::floor(lo - 1.0);
+}
+
+double DashboardController::accuracyMax() const
+{
+    double hi = 0;
+    for (const ProfileLevel& l : m_info.profile.levels) {
+        hi = std::max(hi, l.top1);
+    }
+    return m_info.profile.levels.empty() ? 100.0 : std::min(100.0, std::ceil(hi));
+}
+
+QStringList DashboardController::policies()
+{
+    return {QStringLiteral("reactive"), QStringLiteral("lookup"), QStringLiteral("energy")};
+}
+
+// --- run -----------------------------------------------------------------------------------
+
+void DashboardController::start()
+{
+    m_runWanted = true;
+    if (!m_model) {
+        setMessage(QStringLiteral("No model is open: choose a model and a profile."), true);
+        return;
+    }
+    LiveRunConfig config;
+    config.model = m_model;
+    config.modelPath = m_info.modelPath;
+    config.profile = m_info.profile;
+    config.source = m_source;
+    config.datasetDir = m_options.datasetDir;
+    config.sourceFps = m_options.sourceFps;
+    config.platform = m_platformMode;
+    config.threads = m_threads;
+    config.policy = m_policy;
+    config.latencyMs = targetValue(m_latencyTargetMs);
+    config.powerW = targetValue(m_powerBudgetW);
+    config.minAccuracy = targetValue(m_minAccuracy);
+    const std::size_t window = static_cast<std::size_t>(std::max(1.0, m_options.windowSeconds));
+    auto data = std::make_shared<LiveRunData>(20000, std::max<std::size_t>(4096, window * 250));
+    m_data = data;
+    m_snapshot = LiveSnapshot();
+    // A step blocked on the old source returns at once; startRun clears the abort.
+    m_worker->requestAbort();
+    LiveWorker* worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker, [worker, config, data] { worker->startRun(config, data); }, Qt::QueuedConnection);
+}
+
+void DashboardController::stop()
+{
+    m_runWanted = false;
+    if (m_worker) {
+        m_worker->requestAbort();
+        QMetaObject::invokeMethod(m_worker, &LiveWorker::stopRun, Qt::QueuedConnection);
+    }
+}
+
+void DashboardController::restartIfRunning()
+{
+    if (m_runWanted || m_running) {
+        start();
+    }
+}
+
+void DashboardController::post(const QString& command)
+{
+    if (m_worker) {
+        QMetaObject::invokeMethod(m_worker, "command", Qt::QueuedConnection,
+                                  Q_ARG(QString, command));
+    }
+}
+
+void DashboardController::saveSetting(const QString& key, const QVariant& value)
+{
+    m_settings->setValue(key, value);
+}
+
+// --- targets and controls ------------------------------------------------------------------
+
+void DashboardController::setLatencyTargetMs(double ms)
+{
+    ms = std::isfinite(ms) && ms > 0 ? ms : 0.0;
+    if (ms == m_latencyTargetMs) {
+        return;
+    }
+    m_latencyTargetMs = ms;
+    saveSetting(kLatencyKey, ms);
+    post(targetCommand("latency", ms));
+    Q_EMIT targetsChanged();
+}
+
+void DashboardController::setPowerBudgetW(double w)
+{
+    w = std::isfinite(w) && w > 0 ? w : 0.0;
+    if (w == m_powerBudgetW) {
+        return;
+    }
+    m_powerBudgetW = w;
+    saveSetting(kPowerKey, w);
+    post(targetCommand("power", w));
+    Q_EMIT targetsChanged();
+}
+
+void DashboardController::setMinAccuracy(double percent)
+{
+    percent = std::isfinite(percent) && percent > 0 ? std::min(percent, 100.0) : 0.0;
+    if (percent == m_minAccuracy) {
+        return;
+    }
+    m_minAccuracy = percent;
+    saveSetting(kAccuracyKey, percent);
+    post(targetCommand("accuracy", percent));
+    Q_EMIT targetsChanged();
+}
+
+void DashboardController::setPolicy(const QString& name)
+{
+    if (!policies().contains(name)) {
+        setMessage(QStringLiteral("Unknown policy '%1': expected %2")
+                       .arg(name, policies().join(QStringLiteral(", "))),
+                   true);
+        return;
+    }
+    if (name == m_policy) {
+        return;
+    }
+    const bool clockTable =
+        m_simulated && (name == QLatin1String("energy") || m_policy == QLatin1String("energy"));
+    m_policy = name;
+    saveSetting(kPolicyKey, name);
+    Q_EMIT policyChanged();
+    if (clockTable) {
+        // The SIMULATED board's clock points are part of the energy policy's table.
+        restartIfRunning();
+    } else if (m_worker) {
+        QMetaObject::invokeMethod(m_worker, "setPolicy", Qt::QueuedConnection,
+                                  Q_ARG(QString, name));
+    }
+}
+
+void DashboardController::setSource(const QString& spec)
+{
+    const QString text = QString::fromStdString(trimmedSourceText(spec.toStdString()));
+    try {
+        SourceSpec::parse(text.toStdString());
+    } catch (const std::exception& e) {
+        setMessage(QString::fromStdString(e.what()), true);
+        return;
+    }
+    if (text != m_source) {
+        m_source = text;
+        saveSetting(kSourceKey, text);
+        Q_EMIT sourceChanged();
+    }
+    restartIfRunning();
+}
+
+void DashboardController::setThreads(int threads)
+{
+    threads = std::max(1, threads);
+    if (threads == m_threads) {
+        return;
+    }
+    m_threads = threads;
+    saveSetting(kThreadsKey, threads);
+    Q_EMIT threadsChanged();
+    if (m_profileSetting.isEmpty()) {
+        // The shipped profile is per thread count: open the one for the new count.
+        openModel(m_modelSetting, QString());
+    } else {
+        restartIfRunning();
+    }
+}
+
+void DashboardController::setKnob(const QString& id, qint64 value)
+{
+    if (m_worker) {
+        QMetaObject::invokeMethod(m_worker, "setKnob", Qt::QueuedConnection, Q_ARG(QString, id),
+                                  Q_ARG(qint64, value));
+    }
+}
+
+void DashboardController::setPlatform(const QString& mode)
+{
+    if (mode != QLatin1String("discover") && mode != QLatin1String("simulated") &&
+        mode != QLatin1String("none")) {
+        setMessage(
+            QStringLiteral("Unknown platform '%1': expected discover, simulated or none").arg(mode),
+            true);
+        return;
+    }
+    m_platformMode = mode;
+    saveSetting(kPlatformKey, mode);
+    restartIfRunning();
+}
+
+void DashboardController::startLoad(int threads)
+{
+    post(QStringLiteral("load cpu %1").arg(std::max(1, threads)));
+}
+
+void DashboardController::stopLoad()
+{
+    post(QStringLiteral("load off"));
+}
+
+// --- state and snapshots -------------------------------------------------------------------
+
+void DashboardController::setMessage(const QString& text, bool error)
+{
+    if (text != m_message) {
+        m_message = text;
+        Q_EMIT messageChanged();
+    }
+    if (error && !text.isEmpty()) {
+        Q_EMIT errorOccurred(text);
+    }
+}
+
+void DashboardController::pullState()
+{
+    if (!m_data) {
+        return;
+    }
+    const LiveRunData::State st = m_data->copyState();
+    if (st.running != m_running) {
+        m_running = st.running;
+        Q_EMIT runningChanged();
+    }
+    if (!st.platformText.isEmpty() &&
+        (st.platformText != m_platformText || st.simulated != m_simulated)) {
+        m_platformText = st.platformText;
+        m_simulated = st.simulated;
+        Q_EMIT platformChanged();
+    }
+    if (st.managerTargets != m_managerTargets) {
+        m_managerTargets = st.managerTargets;
+        Q_EMIT targetsChanged();
+    }
+    const bool load = !st.load.isEmpty();
+    if (load != m_loadActive) {
+        m_loadActive = load;
+        Q_EMIT loadChanged();
+    }
+    bool knobsDiffer = st.knobs.size() != m_knobs.size();
+    for (size_t i = 0; !knobsDiffer && i < st.knobs.size(); ++i) {
+        const KnobState& a = st.knobs[i];
+        const KnobState& b = m_knobs[i];
+        knobsDiffer = a.id != b.id || a.value != b.value || a.writable != b.writable;
+    }
+    if (knobsDiffer) {
+        m_knobs = st.knobs;
+        Q_EMIT knobsChanged();
+    }
+}
+
+void DashboardController::onTick()
+{
+    if (!m_data) {
+        return;
+    }
+    const bool wasRunning = m_running;
+    pullState();
+    if (!m_running && !wasRunning && !m_snapshot.running) {
+        return;  // idle, and the last snapshot already shows it: nothing new to draw
+    }
+    buildSnapshot();
+    Q_EMIT updated();
+    if (m_snapshot.currentLevel != m_lastLevel) {
+        m_lastLevel = m_snapshot.currentLevel;
+        Q_EMIT levelChanged(m_lastLevel);
+    }
+}
+
+void DashboardController::buildSnapshot()
+{
+    LiveRunData& d = *m_data;
+    const LiveRunData::State st = d.copyState();
+    LiveSnapshot s;
+    s.frame = st.image;
+    s.frameIndex = st.frameIndex;
+    s.label = st.label;
+    s.topClass = st.topClass;
+    s.topScore = st.topScore;
+    s.framesDone = d.framesDone.load();
+    s.framesDropped = d.framesDropped.load();
+    s.labelledFrames = d.labelled.load();
+    s.runningTop1 = s.labelledFrames > 0 ? 100.0 * static_cast<double>(d.correct.load()) /
+                                               static_cast<double>(s.labelledFrames)
+                                         : LiveSnapshot::kNone;
+    s.currentLevel = st.running || st.frameIndex >= 0 ? st.level : -1;
+    s.latencyMs = st.latencyMs;
+    s.loadDescription = st.load;
+    s.running = st.running;
+
+    const LivePlatformSample lastSample = d.samples.last();
+    const double now = std::max(st.elapsedSeconds, lastSample.t);
+    s.elapsedSeconds = now;
+    const double from = now - m_options.windowSeconds;
+    const std::vector<LiveFramePoint> points =
+        d.points.since(from, [](const LiveFramePoint& p) { return p.t; });
+    if (!points.empty()) {
+        const LiveFramePoint& last = points.back();
+        s.targetLatencyMs = last.targetMs;
+        std::size_t recent = 0;
+        for (auto it = points.rbegin(); it != points.rend() && it->t >= now - kFpsWindowSeconds;
+             ++it) {
+            ++recent;
+        }
+        const double span = std::min(kFpsWindowSeconds, std::max(1e-3, now - points.front().t));
+        s.fps = static_cast<double>(recent) / span;
+        std::vector<double> lat;
+        for (size_t i = points.size() - std::min<size_t>(kMedianFrames, points.size());
+             i < points.size(); ++i) {
+            lat.push_back(points[i].latencyMs);
+        }
+        std::nth_element(lat.begin(), lat.begin() + static_cast<long>(lat.size() / 2), lat.end());
+        s.latencyP50Ms = lat[lat.size() / 2];
+    }
+    s.latency = {QStringLiteral("latency"), QStringLiteral("ms"), {}};
+    s.latencyTarget = {QStringLiteral("target"), QStringLiteral("ms"), {}};
+    s.accuracy = {QStringLiteral("top-1"), QStringLiteral("%"), {}};
+    s.level = {QStringLiteral("level"), QString(), {}};
+    const std::vector<LiveFramePoint> shown = thin(points, kMaxSeriesPoints);
+    for (const LiveFramePoint& p : shown) {
+        s.latency.points.append(QPointF(p.t, p.latencyMs));
+        if (!std::isnan(p.targetMs)) {
+            s.latencyTarget.points.append(QPointF(p.t, p.targetMs));
+        }
+        if (!std::isnan(p.runningTop1)) {
+            s.accuracy.points.append(QPointF(p.t, p.runningTop1));
+        }
+        s.level.points.append(QPointF(p.t, p.level));
+    }
+
+    s.powerTotal = {QStringLiteral("power total"), QStringLiteral("W"), {}};
+    s.cpuClock = {QStringLiteral("CPU clock"), QStringLiteral("MHz"), {}};
+    s.gpuClock = {QStringLiteral("GPU clock"), QStringLiteral("MHz"), {}};
+    for (const QString& rail : st.railNames) {
+        s.powerRails.push_back({QStringLiteral("power %1").arg(rail), QStringLiteral("W"), {}});
+    }
+    const std::vector<LivePlatformSample> samples =
+        d.samples.since(from, [](const LivePlatformSample& p) { return p.t; });
+    for (const LivePlatformSample& p : samples) {
+        if (!std::isnan(p.totalW)) {
+            s.powerTotal.points.append(QPointF(p.t, p.totalW));
+        }
+        for (size_t r = 0; r < p.railsW.size() && r < s.powerRails.size(); ++r) {
+            if (!std::isnan(p.railsW[r])) {
+                s.powerRails[r].points.append(QPointF(p.t, p.railsW[r]));
+            }
+        }
+        if (!std::isnan(p.cpuMHz)) {
+            s.cpuClock.points.append(QPointF(p.t, p.cpuMHz));
+        }
+        if (!std::isnan(p.gpuMHz)) {
+            s.gpuClock.points.append(QPointF(p.t, p.gpuMHz));
+        }
+    }
+    s.powerW = lastSample.totalW;
+    s.decisions = d.decisions.all();
+    m_snapshot = std::move(s);
+}
+
+// --- profiling -----------------------------------------------------------------------------
+
+void DashboardController::profileDevice()
+{
+    if (m_profiler) {
+        return;
+    }
+    if (!m_model) {
+        setMessage(QStringLiteral("No model is open: nothing to profile."), true);
+        return;
+    }
+    DeviceProfiler::Input in;
+    in.model = m_model;
+    in.modelPath = m_info.modelPath;
+    in.profile = m_info.profile;
+    in.profilePath = m_info.profilePath;
+    in.threads = m_threads;
+    in.outputDir =
+        m_options.settingsFile.isEmpty()
+            ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                  QStringLiteral("/profiles")
+            : QFileInfo(m_options.settingsFile).absolutePath() + QStringLiteral("/profiles");
+    // Inference would compete with the measurement for the same cores: pause the run.
+    const bool resume = m_runWanted;
+    stop();
+    m_runWanted = resume;
+    m_profiler = std::make_unique<DeviceProfiler>(std::move(in));
+    m_profiling = true;
+    m_profilingProgress = 0;
+    m_profilerPoll.start();
+    setMessage(QStringLiteral("Profiling this device (%1 threads)...").arg(m_threads), false);
+    Q_EMIT profilingChanged();
+}
+
+void DashboardController::cancelProfiling()
+{
+    if (m_profiler) {
+        m_profiler->cancel();
+    }
+}
+
+void DashboardController::onProfilingDone()
+{
+    const QString path = m_profiler->resultPath();
+    const QString error = m_profiler->error();
+    m_profiler.reset();
+    m_profiling = false;
+    const bool ok = !path.isEmpty();
+    if (ok) {
+        m_profilingProgress = 1.0;
+        Q_EMIT profilingChanged();
+        if (openModel(m_modelSetting, path)) {
+            setMessage(QStringLiteral("Profiled this device: %1").arg(path), false);
+        }
+    } else {
+        m_profilingProgress = 0;
+        Q_EMIT profilingChanged();
+        setMessage(QStringLiteral("Profiling this device failed: %1").arg(error), true);
+    }
+    if (m_runWanted && !m_running) {
+        start();
+    }
+    Q_EMIT profilingFinished(ok, path);
+}
+
+// --- exports -------------------------------------------------------------------------------
+
+bool DashboardController::exportProfileJson(const QString& path)
+{
+    if (m_info.profile.levels.empty()) {
+        setMessage(QStringLiteral("No profile is open: nothing to export to %1").arg(path), true);
+        return false;
+    }
+    try {
+        m_info.profile.save(path.toStdString());
+    } catch (const std::exception& e) {
+        setMessage(QString::fromStdString(e.what()), true);
+        return false;
+    }
+    return true;
+}
+
+bool DashboardController::exportProfileCsv(const QString& path)
+{
+    if (m_info.profile.levels.empty()) {
+        setMessage(QStringLiteral("No profile is open: nothing to export to %1").arg(path), true);
+        return false;
+    }
+    try {
+        writeTextAtomically(path.toStdString(), levelsCsv(m_info.profile));
+    } catch (const std::exception& e) {
+        setMessage(QString::fromStdString(e.what()), true);
+        return false;
+    }
+    return true;
+}
+
+bool DashboardController::exportTelemetryCsv(const QString& path)
+{
+    const std::vector<FrameRecord> rows =
+        m_data ? m_data->recording.all() : std::vector<FrameRecord>();
+    try {
+        // Rows go to <path>.part; close() renames: never a half-written file under `path`.
+        TelemetryCsvWriter writer(path.toStdString());
+        for (const FrameRecord& r : rows) {
+            writer.write(r);
+        }
+        writer.close();
+    } catch (const std::exception& e) {
+        setMessage(QString::fromStdString(e.what()), true);
+        return false;
+    }
+    return true;
+}
+
+}  // namespace dofa

@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: MIT
+#include "live_worker.h"
+
+#include <QMetaObject>
+#include <QRegularExpression>
+#include <QStringList>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include <torch/torch.h>
+
+#include "engine/competing_load.h"
+#include "engine/dynamic_model.h"
+#include "engine/inference_pipeline.h"
+#include "engine/latest_frame_source.h"
+#include "engine/scenario.h"
+#include "engine/simulated_operating_points.h"
+#include "engine/source_factory.h"
+#include "platform/knob_guard.h"
+#include "platform/platform.h"
+#include "platform/simulated_board.h"
+#include "runtime/energy_policy.h"
+#include "runtime/lookup_table_policy.h"
+#include "runtime/reactive_policy.h"
+#include "runtime/runtime_manager.h"
+#include "supernet/model_file.h"
+
+namespace dofa {
+
+namespace {
+
+constexpr int kSamplerPeriodMs = 100;  // ~10 Hz: sensors refresh no faster on most boards
+
+std::unique_ptr<Policy> makePolicy(const QString& name)
+{
+    if (name == QLatin1String("lookup")) {
+        return std::make_unique<LookupTablePolicy>();
+    }
+    if (name == QLatin1String("energy")) {
+        return std::make_unique<EnergyPolicy>();
+    }
+    if (name == QLatin1String("reactive")) {
+        return std::make_unique<ReactivePolicy>();
+    }
+    throw std::invalid_argument("policy '" + name.toStdString() +
+                                "': expected lookup, reactive or energy");
+}
+
+double nan()
+{
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+/// A monitor's reading in its unit, NaN when it failed.
+double readValue(Monitor& m)
+{
+    const auto s = m.read();
+    return s.isOk() ? s.value().value : nan();
+}
+
+QString platformSummary(const Platform& p, const QString& mode)
+{
+    if (p.isSimulated()) {
+        return QStringLiteral("SIMULATED: %1 (power is a model, the clock a delay)")
+            .arg(QString::fromUtf8(SimulatedBoard::name()));
+    }
+    if (!p.hasHardware()) {
+        return QStringLiteral(
+                   "No power or clock sensors were found on this machine (platform '%1'): "
+                   "there is no power to show or budget. Choose the SIMULATED board to try "
+                   "power targets.\n%2")
+            .arg(mode, QString::fromStdString(p.description()));
+    }
+    return QString::fromStdString(p.description());
+}
+
+}  // namespace
+
+LiveWorker::LiveWorker() : m_sampler(this)
+{
+    m_sampler.setInterval(kSamplerPeriodMs);
+    connect(&m_sampler, &QTimer::timeout, this, &LiveWorker::sample);
+}
+
+LiveWorker::~LiveWorker()
+{
+    endRun();
+}
+
+void LiveWorker::requestAbort()
+{
+    m_abort.store(true);
+    std::lock_guard<std::mutex> lock(m_abortMutex);
+    if (m_latest) {
+        m_latest->stop();
+    }
+}
+
+void LiveWorker::startRun(const LiveRunConfig& config, const std::shared_ptr<LiveRunData>& data)
+{
+    endRun();
+    m_abort.store(false);
+    m_config = config;
+    m_data = data;
+    try {
+        buildRun(config);
+    } catch (const std::exception& e) {
+        endRun();
+        Q_EMIT failed(QString::fromStdString(e.what()));
+        return;
+    }
+    setRunning(true);
+    m_sampler.start();
+    sample();
+    m_stepQueued = true;
+    QMetaObject::invokeMethod(this, &LiveWorker::step, Qt::QueuedConnection);
+}
+
+void LiveWorker::buildRun(const LiveRunConfig& config)
+{
+    // Intra-op threads belong to the calling thread (OpenMP): set them here, on the worker.
+    torch::set_num_threads(std::max(1, config.threads));
+
+    Platform::Options options;
+    options.nvmlLibrary = "libnvidia-ml.so.1";
+    options.threadCountGetter = [] { return at::get_num_threads(); };
+    options.threadCountSetter = [](int n) { at::set_num_threads(n); };
+    if (config.platform == QLatin1String("simulated")) {
+        m_platform = std::make_unique<Platform>(Platform::simulated(nullptr, options));
+    } else if (config.platform == QLatin1String("discover")) {
+        m_platform = std::make_unique<Platform>(Platform::discover(options));
+    } else if (config.platform != QLatin1String("none")) {
+        throw std::invalid_argument("platform '" + config.platform.toStdString() +
+                                    "': expected discover, simulated or none");
+    }
+    {
+        std::lock_guard<std::mutex> lock(m_data->mutex);
+        auto& st = m_data->state;
+        st.platformText = m_platform ? platformSummary(*m_platform, config.platform)
+                                     : QStringLiteral("No platform (power and clocks not read)");
+        st.simulated = m_platform && m_platform->isSimulated();
+    }
+    m_rails.clear();
+    m_total.reset();
+    m_cpuClock.reset();
+    m_gpuClock.reset();
+    QStringList railNames;
+    if (m_platform) {
+        for (const auto& m : m_platform->monitors()) {
+            const MonitorInfo& info = m->info();
+            if (info.unit == Unit::MilliWatt && info.isTotal && !m_total) {
+                m_total = m;
+            } else if (info.unit == Unit::MilliWatt && info.id.rfind("power.", 0) == 0) {
+                m_rails.push_back(m);
+                QString name = QString::fromStdString(info.id);
+                name.remove(QRegularExpression(QStringLiteral("^power\\.(rail\\.)?")));
+                railNames << name;
+            } else if (info.unit == Unit::KiloHertz && info.id.rfind("freq.cpu", 0) == 0 &&
+                       !m_cpuClock) {
+                m_cpuClock = m;
+            } else if (info.unit == Unit::KiloHertz && info.id.rfind("freq.gpu", 0) == 0 &&
+                       !m_gpuClock) {
+                m_gpuClock = m;
+            }
+        }
+        if (!m_total) {
+            m_total = m_platform->totalPower();
+        }
+    }
+    {
+        std::lock_guard<std::mutex> lock(m_data->mutex);
+        m_data->state.railNames = railNames;
+        m_data->state.hasCpuClock = m_cpuClock != nullptr;
+        m_data->state.hasGpuClock = m_gpuClock != nullptr;
+    }
+    publishKnobs();
+
+    SourceOptions sourceOptions;
+    sourceOptions.datasetDir = config.datasetDir.toStdString();
+    sourceOptions.fps = config.sourceFps;
+    std::unique_ptr<FrameSource> source;
+    try {
+        source = openSource(SourceSpec::parse(config.source.toStdString()), sourceOptions);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("Source '" + config.source.toStdString() +
+                                 "' did not open: " + e.what());
+    }
+    auto latest = std::make_unique<LatestFrameSource>(std::move(source));
+    {
+        std::lock_guard<std::mutex> lock(m_data->mutex);
+        m_data->state.sourceText = QString::fromStdString(latest->description());
+        m_data->state.hasLabels = latest->hasLabels();
+    }
+
+    PipelineLane lane;
+    lane.model = std::make_unique<DynamicModel>(
+        config.model->buildSupernet(config.modelPath.toStdString()), config.profile);
+    // On the SIMULATED board the energy policy chooses the CPU clock too, from the board's
+    // model (as `dofa run --platform simulated --policy energy`).
+    const bool simulatedClock =
+        m_platform && m_platform->isSimulated() && config.policy == QLatin1String("energy");
+    LevelTable table = simulatedClock ? withSimulatedOperatingPoints(lane.model->levelTable(),
+                                                                     simulatedCpuSteps(4))
+                                      : lane.model->levelTable();
+    Targets targets;
+    targets.latencyMs = config.latencyMs;
+    targets.powerW = config.powerW;
+    targets.minAccuracy = config.minAccuracy;
+    m_manager =
+        std::make_unique<RuntimeManager>(std::move(table), targets, makePolicy(config.policy));
+    LatestFrameSource* latestRaw = latest.get();
+    lane.source = std::move(latest);
+    std::vector<PipelineLane> lanes;
+    lanes.push_back(std::move(lane));
+    m_pipeline = std::make_unique<InferencePipeline>(std::move(lanes), *m_manager,
+                                                     m_platform ? m_platform.get() : nullptr);
+    {
+        std::lock_guard<std::mutex> lock(m_abortMutex);
+        m_latest = latestRaw;
+        if (m_abort.load()) {
+            m_latest->stop();
+        }
+    }
+    m_decisionsSeen = 0;
+    pushDecisions();
+    publishTargets();
+    std::lock_guard<std::mutex> lock(m_data->mutex);
+    m_data->state.level = m_manager->level();
+}
+
+void LiveWorker::endRun()
+{
+    m_sampler.stop();
+    {
+        std::lock_guard<std::mutex> lock(m_abortMutex);
+        if (m_latest) {
+            m_latest->stop();
+        }
+        m_latest = nullptr;
+    }
+    const bool wasRunning = m_pipeline != nullptr;
+    m_pipeline.reset();   // joins its lanes, stops the load, restores its knobs
+    m_userKnobs.reset();  // knobs from the panel back as they were
+    m_manager.reset();
+    m_rails.clear();
+    m_total.reset();
+    m_cpuClock.reset();
+    m_gpuClock.reset();
+    m_platform.reset();
+    if (m_data && wasRunning) {
+        setRunning(false);
+    }
+}
+
+void LiveWorker::stopRun()
+{
+    endRun();
+}
+
+void LiveWorker::setRunning(bool running)
+{
+    if (!m_data) {
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> lock(m_data->mutex);
+        m_data->state.running = running;
+        if (!running) {
+            m_data->state.load.clear();
+        }
+    }
+    Q_EMIT stateChanged();
+}
+
+void LiveWorker::step()
+{
+    m_stepQueued = false;
+    if (!m_pipeline || m_abort.load()) {
+        return;
+    }
+    std::vector<FrameRecord> records;
+    bool more = false;
+    try {
+        c10::InferenceMode inference;
+        more = m_pipeline->step(records);
+    } catch (const std::exception& e) {
+        const QString text = QStringLiteral("Source '%1' failed: %2")
+                                 .arg(m_config.source, QString::fromStdString(e.what()));
+        endRun();
+        Q_EMIT failed(text);
+        return;
+    }
+    if (!more) {
+        const bool aborted = m_abort.load();
+        const QString text = QStringLiteral("Source '%1' ended after %2 frames")
+                                 .arg(m_config.source)
+                                 .arg(m_data->framesDone.load());
+        endRun();
+        if (!aborted) {
+            Q_EMIT notice(text);
+        }
+        return;
+    }
+    LiveRunData& d = *m_data;
+    const auto* latest = static_cast<const LatestFrameSource*>(&m_pipeline->source(0));
+    d.framesDropped.store(latest->framesDropped());
+    for (const FrameRecord& r : records) {
+        d.framesDone.fetch_add(1);
+        if (r.hasLabel()) {
+            d.labelled.fetch_add(1);
+            if (r.correct()) {
+                d.correct.fetch_add(1);
+            }
+        }
+        LiveFramePoint p;
+        p.t = r.tSeconds;
+        p.latencyMs = r.latencyMs;
+        p.level = r.level;
+        p.targetMs = r.targetLatencyMs ? *r.targetLatencyMs : nan();
+        const std::int64_t labelled = d.labelled.load();
+        p.runningTop1 = labelled > 0 ? 100.0 * static_cast<double>(d.correct.load()) /
+                                           static_cast<double>(labelled)
+                                     : nan();
+        d.points.push(p);
+        d.recording.push(r);
+    }
+    if (!records.empty()) {
+        const FrameRecord& r = records.back();
+        std::lock_guard<std::mutex> lock(d.mutex);
+        auto& st = d.state;
+        st.image = m_pipeline->lastImage(0);
+        st.frameIndex = r.frame;
+        st.label = r.label;
+        st.topClass = r.topClass;
+        st.topScore = r.topScore;
+        st.level = r.nextLevel;
+        st.latencyMs = r.latencyMs;
+        st.elapsedSeconds = r.tSeconds;
+    }
+    if (m_manager->decisionCount() != m_decisionsSeen) {
+        pushDecisions();
+    }
+    m_stepQueued = true;
+    QMetaObject::invokeMethod(this, &LiveWorker::step, Qt::QueuedConnection);
+}
+
+void LiveWorker::pushDecisions()
+{
+    const std::uint64_t total = m_manager->decisionCount();
+    const std::vector<Decision> history = m_manager->history();
+    const auto fresh = static_cast<size_t>(total - m_decisionsSeen);
+    const double t = m_pipeline ? m_pipeline->elapsedSeconds() : 0.0;
+    const std::int64_t frame = m_pipeline ? std::max<std::int64_t>(0, m_pipeline->rounds() - 1) : 0;
+    for (size_t k = history.size() - std::min(fresh, history.size()); k < history.size(); ++k) {
+        const Decision& dec = history[k];
+        LiveDecision ld;
+        ld.tSeconds = t;
+        ld.frame = frame;
+        ld.fromLevel = dec.fromLevel;
+        ld.toLevel = dec.toLevel;
+        ld.reason = QString::fromStdString(dec.reason);
+        m_data->decisions.push(ld);
+    }
+    m_decisionsSeen = total;
+}
+
+void LiveWorker::sample()
+{
+    if (!m_data || !m_pipeline) {
+        return;
+    }
+    LivePlatformSample s;
+    s.t = m_pipeline->elapsedSeconds();
+    // Units: monitors report mW and kHz (unit.h); the dashboard shows W and MHz.
+    if (m_total) {
+        s.totalW = readValue(*m_total) * 1e-3;
+    }
+    s.railsW.reserve(m_rails.size());
+    for (const auto& m : m_rails) {
+        s.railsW.push_back(readValue(*m) * 1e-3);
+    }
+    if (m_cpuClock) {
+        s.cpuMHz = readValue(*m_cpuClock) * 1e-3;
+    }
+    if (m_gpuClock) {
+        s.gpuMHz = readValue(*m_gpuClock) * 1e-3;
+    }
+    m_data->samples.push(std::move(s));
+}
+
+void LiveWorker::command(const QString& text)
+{
+    RunCommand c;
+    try {
+        c = RunCommand::parse(text.toStdString());
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+        return;
+    }
+    // Remember targets for the next run even when none is running now.
+    using K = RunCommand::Kind;
+    if (c.kind == K::Latency) {
+        m_config.latencyMs = c.value;
+    } else if (c.kind == K::Power) {
+        m_config.powerW = c.value;
+    } else if (c.kind == K::Accuracy) {
+        m_config.minAccuracy = c.value;
+    }
+    if (!m_pipeline) {
+        return;
+    }
+    try {
+        // The manager takes new targets at its next observe(), inside the pipeline's step,
+        // which then switches the level: polling here would decide without switching.
+        m_pipeline->apply(c);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+        return;
+    }
+    publishTargets();
+    {
+        std::lock_guard<std::mutex> lock(m_data->mutex);
+        const CompetingLoad* load = m_pipeline->load();
+        m_data->state.load = load ? QString::fromStdString(load->description()) : QString();
+    }
+    Q_EMIT stateChanged();
+}
+
+void LiveWorker::publishTargets()
+{
+    if (!m_manager || !m_data) {
+        return;
+    }
+    std::lock_guard<std::mutex> lock(m_data->mutex);
+    m_data->state.managerTargets = QString::fromStdString(m_manager->targets().describe());
+}
+
+void LiveWorker::setPolicy(const QString& name)
+{
+    m_config.policy = name;
+    if (!m_manager) {
+        return;
+    }
+    try {
+        // On the SIMULATED board the energy policy needs a table with clock points: the
+        // controller restarts the run for that switch instead of calling this.
+        m_manager->setPolicy(makePolicy(name));
+        pushDecisions();
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+    }
+}
+
+void LiveWorker::setKnob(const QString& id, qint64 value)
+{
+    if (!m_platform) {
+        Q_EMIT failed(QStringLiteral("Knob %1: no platform is open").arg(id));
+        return;
+    }
+    const std::shared_ptr<Knob> knob = m_platform->knob(id.toStdString());
+    if (!knob) {
+        Q_EMIT failed(QStringLiteral("Knob %1: no such knob on this platform").arg(id));
+        return;
+    }
+    if (!m_userKnobs) {
+        m_userKnobs = std::make_unique<KnobGuard>();
+    }
+    const auto r = m_userKnobs->set(knob, std::to_string(value));
+    if (!r.isOk()) {
+        Q_EMIT failed(QStringLiteral("Knob %1: %2").arg(id, QString::fromStdString(r.error())));
+    }
+    publishKnobs();
+    Q_EMIT stateChanged();
+}
+
+void LiveWorker::publishKnobs()
+{
+    std::vector<DashboardController::KnobState> knobs;
+    if (m_platform) {
+        for (const auto& k : m_platform->knobs()) {
+            const KnobInfo& info = k->info();
+            if (info.unit == Unit::None) {
+                continue;  // text knobs (governors) are not in the numeric panel
+            }
+            DashboardController::KnobState s;
+            s.id = QString::fromStdString(info.id);
+            s.description = QString::fromStdString(info.description);
+            s.unit = QString::fromUtf8(unitSymbol(info.unit));
+            const auto v = k->getInt();
+            s.value = v.isOk() ? v.value() : 0;
+            for (std::int64_t a : info.allowed) {
+                s.allowed.append(a);
+            }
+            s.writable = k->isWritable();
+            s.simulated = info.simulated;
+            knobs.push_back(std::move(s));
+        }
+    }
+    std::lock_guard<std::mutex> lock(m_data->mutex);
+    m_data->state.knobs = std::move(knobs);
+}
+
+}  // namespace dofa

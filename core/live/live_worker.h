@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "live/live_run_data.h"
+#include "search/profile.h"
+
+namespace dofa {
+
+class InferencePipeline;
+class KnobGuard;
+class LatestFrameSource;
+class Monitor;
+class Platform;
+class RuntimeManager;
+struct ModelFile;
+
+/// What a run needs; the controller fills it on the GUI thread and hands it over by value.
+struct LiveRunConfig
+{
+    std::shared_ptr<const ModelFile> model;  ///< read (and checksummed) once by the controller
+    QString modelPath;
+    Profile profile;  ///< already checked against the model
+    QString source = QStringLiteral("dataset:test");
+    QString datasetDir;
+    double sourceFps = 30;
+    QString platform = QStringLiteral("discover");
+    int threads = 2;
+    QString policy = QStringLiteral("reactive");
+    std::optional<double> latencyMs, powerW, minAccuracy;
+};
+
+/// The inference worker of the live dashboard: lives on its own thread (WorkerThread) and owns
+/// everything of a run there: platform, source (behind a LatestFrameSource capture thread),
+/// DynamicModel, RuntimeManager and InferencePipeline.
+///
+/// Frames run one per step(): each step re-posts itself as a queued call, so commands that
+/// arrive as queued calls (targets, policy, knobs, loads) are handled between two frames and
+/// take effect on the next one. A QTimer on this thread samples every power and clock monitor
+/// at ~10 Hz. Results go to the run's LiveRunData (bounded rings); state changes and errors are
+/// reported through queued signals. Never touches the GUI.
+class LiveWorker : public QObject
+{
+    Q_OBJECT
+public:
+    LiveWorker();
+    ~LiveWorker() override;  ///< ends the run on this thread (knobs restored)
+
+    /// Any thread: makes a step blocked on the source return soon and stops further steps.
+    /// Used before the thread is stopped, so that its event loop gets to the quit.
+    void requestAbort();
+
+    /// Ends any current run and starts a new one writing to `data`. On failure (source that
+    /// does not open, bad model) reports failed() and stays stopped. This thread only (the
+    /// controller posts it with QMetaObject::invokeMethod and a functor).
+    void startRun(const LiveRunConfig& config, const std::shared_ptr<LiveRunData>& data);
+
+public Q_SLOTS:
+    void stopRun();
+    /// A RunCommand in text form ("latency 8", "power off", "load cpu 2", ...).
+    void command(const QString& text);
+    void setPolicy(const QString& name);
+    void setKnob(const QString& id, qint64 value);
+
+Q_SIGNALS:
+    /// The state in the run's LiveRunData changed (running, targets, knobs, load, platform).
+    void stateChanged();
+    void failed(const QString& message);
+    /// A note that is not an error ("source ended").
+    void notice(const QString& message);
+
+private:
+    void step();
+    void sample();
+    void buildRun(const LiveRunConfig& config);
+    void endRun();
+    void publishKnobs();
+    void publishTargets();
+    void pushDecisions();
+    void setRunning(bool running);
+
+    LiveRunConfig m_config;
+    std::shared_ptr<LiveRunData> m_data;
+    std::unique_ptr<Platform> m_platform;
+    std::unique_ptr<RuntimeManager> m_manager;
+    std::unique_ptr<InferencePipeline> m_pipeline;
+    std::unique_ptr<KnobGuard> m_userKnobs;  ///< knobs set from the knob panel
+    LatestFrameSource* m_latest = nullptr;   ///< owned by the pipeline; guarded by m_abortMutex
+    std::mutex m_abortMutex;
+    std::atomic<bool> m_abort{false};
+    bool m_stepQueued = false;
+    std::uint64_t m_decisionsSeen = 0;
+
+    QTimer m_sampler;
+    std::vector<std::shared_ptr<Monitor>> m_rails;
+    std::shared_ptr<Monitor> m_total, m_cpuClock, m_gpuClock;
+};
+
+}  // namespace dofa

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: MIT
+// DashboardController with the shipped model and profile: real inference on a worker thread,
+// the runtime manager reacting to the sliders, exports, settings, and every kind of source,
+// including those that fail to open.
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+
+#include <opencv2/videoio.hpp>
+
+#include "engine/telemetry_csv.h"
+#include "live/dashboard_controller.h"
+#include "live/shipped_files.h"
+#include "search/profile.h"
+#include "supernet/model_file.h"
+
+using namespace dofa;
+
+namespace {
+
+constexpr int kWaitMs = 15000;  // first frames include building the supernet (~1 s)
+
+}  // namespace
+
+class TstDashboardController : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    DashboardOptions options(const QString& source = QStringLiteral("dataset:test"))
+    {
+        DashboardOptions o;
+        o.source = source;
+        o.sourceFps = 200;  // quick series; the latency is per frame, not per period
+        o.settingsFile = m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_settingsCount));
+        o.restoreSettings = false;
+        o.platform = QStringLiteral("none");
+        o.windowSeconds = 30;
+        return o;
+    }
+    int m_settingsCount = 0;
+
+    static bool waitFrames(DashboardController& c, std::int64_t frames)
+    {
+        return QTest::qWaitFor([&] { return c.snapshot().framesDone >= frames; }, kWaitMs);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(QFileInfo::exists(shippedModelPath()), qPrintable(shippedModelPath()));
+        QVERIFY(!shippedProfilePath(QStringLiteral("fmnist-mbv3"), 2).isEmpty());
+    }
+
+    void datasetRunFillsSnapshots()
+    {
+        DashboardController c(options());
+        QSignalSpy updated(&c, &DashboardController::updated);
+        QVERIFY2(c.message().isEmpty() || c.modelInfo().profile.levels.size() > 0,
+                 qPrintable(c.message()));
+        QCOMPARE(c.levelCount(), 8);
+        QCOMPARE(c.modelInfo().classNames.size(), 10);
+        QVERIFY(c.latencyMaxMs() > c.modelInfo().profile.levels.back().latency.p50);
+        QVERIFY(c.accuracyMin() < c.accuracyMax());
+        QVERIFY(waitFrames(c, 40));
+        QVERIFY(c.isRunning());
+        QVERIFY(updated.count() > 0);
+        const LiveSnapshot& s = c.snapshot();
+        QVERIFY(!s.frame.empty());
+        QCOMPARE(s.frame.rows, 28);
+        QVERIFY(s.label >= 0 && s.label < 10);
+        QVERIFY(s.topClass[0] >= 0 && s.topClass[1] >= 0 && s.topClass[2] >= 0);
+        QVERIFY(s.topScore[0] >= s.topScore[1] && s.topScore[1] >= s.topScore[2]);
+        QVERIFY(s.topScore[0] + s.topScore[1] + s.topScore[2] <= 1.0001f);
+        QVERIFY(s.labelledFrames > 0);
+        QVERIFY(s.runningTop1 > 50 && s.runningTop1 <= 100);  // the model is ~90% accurate
+        QVERIFY(s.fps > 0);
+        QVERIFY(s.latencyMs > 0 && s.latencyP50Ms > 0);
+        QVERIFY(!s.latency.points.isEmpty());
+        QCOMPARE(s.latency.unit, QStringLiteral("ms"));
+        QVERIFY(!s.level.points.isEmpty());
+        QVERIFY(!s.accuracy.points.isEmpty());
+        QVERIFY(s.latencyTarget.points.isEmpty());  // no target set
+        QVERIFY(std::isnan(s.targetLatencyMs));
+        QVERIFY(std::isnan(s.powerW));  // platform "none": nothing measured, never a 0
+        QVERIFY(!s.decisions.empty());  // the manager's start decision
+        // Without targets the manager runs the most accurate level.
+        QCOMPARE(c.level(), c.levelCount() - 1);
+        QVERIFY(!c.levelArch().isEmpty());
+        QCOMPARE(c.managerTargetsText(), QStringLiteral("no targets"));
+    }
+
+    void slidersReachTheRuntimeManager()
+    {
+        DashboardController c(options());
+        QVERIFY(waitFrames(c, 5));
+        QSignalSpy levels(&c, &DashboardController::levelChanged);
+        const QString topArch = c.levelArch();
+        QCOMPARE(c.level(), c.levelCount() - 1);
+
+        c.setLatencyTargetMs(8);
+        QCOMPARE(c.latencyTargetMs(), 8.0);
+        QTRY_COMPARE_WITH_TIMEOUT(c.managerTargetsText(), QStringLiteral("latency ≤ 8 ms"),
+                                  kWaitMs);
+        // The frames record the target in force.
+        QTRY_COMPARE_WITH_TIMEOUT(c.snapshot().targetLatencyMs, 8.0, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.snapshot().latencyTarget.points.isEmpty(), kWaitMs);
+
+        c.setPowerBudgetW(5);
+        c.setMinAccuracy(80);
+        QTRY_COMPARE_WITH_TIMEOUT(c.managerTargetsText(),
+                                  QStringLiteral("latency ≤ 8 ms, power ≤ 5 W, accuracy ≥ 80 %"),
+                                  kWaitMs);
+        c.setPowerBudgetW(0);
+        c.setMinAccuracy(0);
+
+        // Far below the fastest level (~0.7 ms): the manager falls to level 0.
+        c.setLatencyTargetMs(0.01);
+        QTRY_COMPARE_WITH_TIMEOUT(c.level(), 0, kWaitMs);
+        QVERIFY(levels.count() > 0);
+        QCOMPARE(levels.last().at(0).toInt(), 0);
+        QVERIFY(c.levelArch() != topArch);
+        QCOMPARE(c.levelArch(),
+                 QString::fromStdString(c.modelInfo().profile.levels[0].arch.toString()));
+        bool reasoned = false;
+        for (const LiveDecision& d : c.snapshot().decisions) {
+            reasoned = reasoned || (d.toLevel == 0 && !d.reason.isEmpty());
+        }
+        QVERIFY(reasoned);
+
+        // Target off: back to the most accurate level.
+        c.setLatencyTargetMs(0);
+        QTRY_COMPARE_WITH_TIMEOUT(c.managerTargetsText(), QStringLiteral("no targets"), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(c.level(), c.levelCount() - 1, kWaitMs);
+
+        c.setPolicy(QStringLiteral("lookup"));
+        QCOMPARE(c.policy(), QStringLiteral("lookup"));
+        c.setPolicy(QStringLiteral("nonsense"));
+        QCOMPARE(c.policy(), QStringLiteral("lookup"));
+        QVERIFY(c.message().contains(QStringLiteral("nonsense")));
+
+        c.startLoad(1);
+        QTRY_VERIFY_WITH_TIMEOUT(c.loadActive(), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.snapshot().loadDescription.isEmpty(), kWaitMs);
+        c.stopLoad();
+        QTRY_VERIFY_WITH_TIMEOUT(!c.loadActive(), kWaitMs);
+    }
+
+    void exportsWriteValidFiles()
+    {
+        DashboardController c(options());
+        QVERIFY(waitFrames(c, 20));
+        const QString json = m_dir.filePath(QStringLiteral("export.json"));
+        const QString csv = m_dir.filePath(QStringLiteral("export.csv"));
+        const QString telemetry = m_dir.filePath(QStringLiteral("telemetry.csv"));
+        QVERIFY(c.exportProfileJson(json));
+        QVERIFY(c.exportProfileCsv(csv));
+        QVERIFY(c.exportTelemetryCsv(telemetry));
+
+        const Profile p = Profile::load(json.toStdString(), c.modelInfo().spec);
+        QCOMPARE(p.levels.size(), c.modelInfo().profile.levels.size());
+        QCOMPARE(p.modelChecksum, c.modelInfo().profile.modelChecksum);
+
+        QFile levels(csv);
+        QVERIFY(levels.open(QIODevice::ReadOnly));
+        const QStringList rows =
+            QString::fromUtf8(levels.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), c.levelCount() + 1);
+        const int columns = rows[0].split(',').size();
+        QVERIFY(columns > 3);
+        QVERIFY(rows[0].contains(QStringLiteral("top1")));
+
+        QFile t(telemetry);
+        QVERIFY(t.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(t.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines[0], QString::fromLatin1(TelemetryCsvWriter::header()));
+        QVERIFY(lines.size() >= 21);
+        const int cols = lines[0].split(',').size();
+        for (int i = 1; i < lines.size(); ++i) {
+            QVERIFY2(lines[i].split(',').size() >= cols, qPrintable(lines[i]));
+        }
+        QVERIFY(!QFileInfo::exists(telemetry + ".part"));
+
+        // An unwritable place: false, a message naming it, no crash.
+        QVERIFY(!c.exportProfileJson(QStringLiteral("/nonexistent-dir/x.json")));
+        QVERIFY(c.message().contains(QStringLiteral("/nonexistent-dir")));
+    }
+
+    void videoFileSource()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("clip.avi"));
+        {
+            cv::VideoWriter w(path.toStdString(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 30,
+                              cv::Size(64, 48));
+            QVERIFY(w.isOpened());
+            for (int i = 0; i < 30; ++i) {
+                cv::Mat f(48, 64, CV_8UC3, cv::Scalar(i * 8, 255 - i * 8, 128));
+                w.write(f);
+            }
+        }
+        QElapsedTimer t;
+        {
+            DashboardController c(options(QStringLiteral("file:") + path));
+            QVERIFY2(waitFrames(c, 10), qPrintable(c.message()));
+            QCOMPARE(c.snapshot().frame.cols, 64);
+            QCOMPARE(c.snapshot().label, -1);
+            QVERIFY(std::isnan(c.snapshot().runningTop1));
+            QVERIFY(c.snapshot().accuracy.points.isEmpty());
+            t.start();
+        }
+        QVERIFY(t.elapsed() < 3000);
+    }
+
+    void gstreamerSource()
+    {
+        QElapsedTimer t;
+        {
+            DashboardController c(
+                options(QStringLiteral("gst:videotestsrc num-buffers=60 ! videoconvert")));
+            // 60 buffers as fast as GStreamer makes them: a live source, so the frames the
+            // worker was too slow for are dropped. The stream ends; the run stops with a note.
+            QTRY_VERIFY_WITH_TIMEOUT(c.message().contains(QStringLiteral("ended")), kWaitMs);
+            QVERIFY(!c.isRunning());
+            const LiveSnapshot& s = c.snapshot();
+            QVERIFY(s.framesDone > 0);
+            QVERIFY(s.framesDone + s.framesDropped <= 60);
+            QCOMPARE(s.frame.channels(), 3);
+            t.start();
+        }
+        QVERIFY(t.elapsed() < 3000);
+    }
+
+    void shutdownWhileTheSourceBlocks()
+    {
+        // A live source with a frame every 5 s: the worker is blocked waiting for it.
+        QElapsedTimer t;
+        {
+            DashboardController c(options(QStringLiteral(
+                "gst:videotestsrc is-live=true ! video/x-raw,framerate=1/5 ! videoconvert")));
+            QTRY_VERIFY_WITH_TIMEOUT(c.isRunning() || !c.message().isEmpty(), kWaitMs);
+            QTest::qWait(300);
+            t.start();
+        }
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+    }
+
+    void missingCameraAndFileGiveClearMessages()
+    {
+        for (const QString& source :
+             {QStringLiteral("camera:9"), QStringLiteral("file:/nonexistent/clip.avi")}) {
+            DashboardController c(options(source));
+            QSignalSpy errors(&c, &DashboardController::errorOccurred);
+            QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), kWaitMs);
+            QVERIFY(!c.isRunning());
+            QVERIFY2(c.message().contains(source), qPrintable(c.message()));
+            QCOMPARE(c.snapshot().framesDone, std::int64_t(0));
+            // Switching to a good source recovers.
+            c.setSource(QStringLiteral("dataset:test"));
+            QVERIFY2(waitFrames(c, 5), qPrintable(c.message()));
+        }
+        DashboardController c(options());
+        c.setSource(QStringLiteral("nonsense:source"));
+        QVERIFY(c.message().contains(QStringLiteral("nonsense")));
+        QCOMPARE(c.source(), QStringLiteral("dataset:test"));
+    }
+
+    void badModelOrProfile()
+    {
+        DashboardController c(options());
+        QVERIFY(waitFrames(c, 2));
+        QVERIFY(!c.openModel(QStringLiteral("/nonexistent/model.dofa")));
+        QVERIFY(c.message().contains(QStringLiteral("/nonexistent/model.dofa")));
+        // A profile that is not JSON.
+        const QString bad = m_dir.filePath(QStringLiteral("bad.json"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{ not json");
+        f.close();
+        QVERIFY(!c.openModel(QString(), bad));
+        QVERIFY(c.message().contains(bad));
+        // A profile for another model file (checksum): a mismatch, named.
+        Profile other = c.modelInfo().profile;
+        other.modelChecksum = std::string(64, '0');
+        const QString otherPath = m_dir.filePath(QStringLiteral("other.json"));
+        other.save(otherPath.toStdString());
+        QVERIFY(!c.openModel(QString(), otherPath));
+        QVERIFY(c.message().contains(otherPath));
+        // The open model is untouched and still runs.
+        QCOMPARE(c.levelCount(), 8);
+        const std::int64_t before = c.snapshot().framesDone;
+        QVERIFY(waitFrames(c, before + 5));
+    }
+
+    void simulatedPlatform()
+    {
+        DashboardOptions o = options();
+        o.platform = QStringLiteral("simulated");
+        DashboardController c(o);
+        QVERIFY(waitFrames(c, 5));
+        QTRY_VERIFY_WITH_TIMEOUT(c.isSimulated(), kWaitMs);
+        QVERIFY(c.platformText().startsWith(QStringLiteral("SIMULATED")));
+        QTRY_VERIFY_WITH_TIMEOUT(!std::isnan(c.snapshot().powerW), kWaitMs);
+        QVERIFY(c.snapshot().powerW > 0);
+        QVERIFY(!c.snapshot().powerTotal.points.isEmpty());
+        QVERIFY(!c.snapshot().cpuClock.points.isEmpty());
+        bool threadsKnob = false, simulatedKnob = false;
+        for (const auto& k : c.knobs()) {
+            threadsKnob = threadsKnob || k.id == QStringLiteral("app.threads");
+            simulatedKnob = simulatedKnob || k.simulated;
+        }
+        QVERIFY(threadsKnob);
+        QVERIFY(simulatedKnob);
+        // The energy policy on the SIMULATED board restarts the run with clock points.
+        c.setPolicy(QStringLiteral("energy"));
+        c.setPowerBudgetW(3);
+        QTRY_VERIFY_WITH_TIMEOUT(c.managerTargetsText().contains(QStringLiteral("power")), kWaitMs);
+        QVERIFY(waitFrames(c, 5));
+    }
+
+    void discoveredPlatformSaysWhatItFound()
+    {
+        DashboardOptions o = options();
+        o.platform = QStringLiteral("discover");
+        DashboardController c(o);
+        QVERIFY(waitFrames(c, 2));
+        QTRY_VERIFY_WITH_TIMEOUT(!c.platformText().isEmpty(), kWaitMs);
+        QVERIFY(!c.isSimulated());
+        if (c.platformText().startsWith(QStringLiteral("No power"))) {
+            QVERIFY(c.platformText().contains(QStringLiteral("SIMULATED")));
+        }
+    }
+
+    void settingsAreRemembered()
+    {
+        DashboardOptions o = options();
+        o.restoreSettings = true;
+        o.platform = DashboardOptions().platform;  // at its default: the setting applies
+        {
+            DashboardController c(o);
+            c.setLatencyTargetMs(12.5);
+            c.setPowerBudgetW(4);
+            c.setMinAccuracy(88);
+            c.setPolicy(QStringLiteral("lookup"));
+            c.setThreads(1);
+            c.setSource(QStringLiteral("dataset:train"));
+            c.setPlatform(QStringLiteral("simulated"));
+        }
+        DashboardController c(o);
+        QCOMPARE(c.latencyTargetMs(), 12.5);
+        QCOMPARE(c.powerBudgetW(), 4.0);
+        QCOMPARE(c.minAccuracy(), 88.0);
+        QCOMPARE(c.policy(), QStringLiteral("lookup"));
+        QCOMPARE(c.threads(), 1);
+        QCOMPARE(c.source(), QStringLiteral("dataset:train"));
+        // One thread: the shipped 1-thread profile.
+        QVERIFY(c.modelInfo().profilePath.endsWith(QStringLiteral("cpu-1t.json")));
+        QTRY_VERIFY_WITH_TIMEOUT(c.isSimulated(), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(c.managerTargetsText(),
+                                  QStringLiteral("latency ≤ 12.5 ms, power ≤ 4 W, accuracy ≥ 88 %"),
+                                  kWaitMs);
+    }
+
+    void profileThisDevice()
+    {
+        // The levels only (no candidate cloud): a few seconds of measuring.
+        DashboardController c(options());
+        Profile small = c.modelInfo().profile;
+        small.candidates.clear();
+        small.device.cpuModel = "some other CPU";
+        const QString path = m_dir.filePath(QStringLiteral("small.json"));
+        small.save(path.toStdString());
+        QVERIFY(c.openModel(QString(), path));
+        QVERIFY(!c.modelInfo().profileMatchesDevice);
+        QVERIFY(c.message().contains(QStringLiteral("other hardware")));
+
+        QSignalSpy finished(&c, &DashboardController::profilingFinished);
+        c.profileDevice();
+        QVERIFY(c.isProfiling());
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60000);
+        QVERIFY2(finished[0][0].toBool(), qPrintable(c.message()));
+        const QString written = finished[0][1].toString();
+        QVERIFY(written.startsWith(m_dir.path()));
+        QVERIFY2(c.modelInfo().profilePath == written, qPrintable(c.message()));
+        QVERIFY(c.modelInfo().profileMatchesDevice);
+        QCOMPARE(c.profilingProgress(), 1.0);
+        QVERIFY(!c.isProfiling());
+        const Profile p = Profile::load(written.toStdString(), c.modelInfo().spec);
+        QVERIFY(!p.levels.empty() && p.levels.size() <= small.levels.size());
+        QCOMPARE(p.candidates.size(), small.levels.size());  // every level re-measured
+        for (size_t i = 1; i < p.levels.size(); ++i) {
+            QVERIFY(p.levels[i].latency.p50 >= p.levels[i - 1].latency.p50);
+            QVERIFY(p.levels[i].top1 > p.levels[i - 1].top1);  // a Pareto front
+        }
+        QVERIFY(waitFrames(c, 3));  // the run resumed
+
+        // Cancelled at once: finished(false), the open profile unchanged.
+        finished.clear();
+        c.profileDevice();
+        c.cancelProfiling();
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 30000);
+        QVERIFY(!finished[0][0].toBool());
+        QCOMPARE(c.modelInfo().profilePath, written);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstDashboardController)
+#include "tst_dashboard_controller.moc"

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+// TelemetryRing and LatestFrameSource: the bounded buffers and the latest-frame slot of the
+// live data flow.
+#include <QtTest>
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include "engine/latest_frame_source.h"
+#include "engine/telemetry_ring.h"
+
+using namespace dofa;
+
+namespace {
+
+/// A source producing `count` numbered frames, one every `periodMs` (0: at once), or throwing
+/// after them; `blockMs` makes a read hang that long (a stuck driver).
+class CountingSource : public FrameSource
+{
+public:
+    CountingSource(int count, int periodMs, bool live, bool throwAtEnd = false, int blockMs = 0)
+        : m_count(count),
+          m_periodMs(periodMs),
+          m_live(live),
+          m_throw(throwAtEnd),
+          m_blockMs(blockMs)
+    {}
+    bool next(Frame& out) override
+    {
+        if (m_blockMs > 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(m_blockMs));
+        }
+        if (m_periodMs > 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(m_periodMs));
+        }
+        if (m_made >= m_count) {
+            if (m_throw) {
+                throw std::runtime_error("counting source: read failed");
+            }
+            return false;
+        }
+        out.image = cv::Mat(2, 2, CV_8UC1, cv::Scalar(m_made % 256));
+        out.label = m_made % 10;
+        ++m_made;
+        stamp(out);
+        return true;
+    }
+    std::string description() const override { return "counting"; }
+    bool hasLabels() const override { return true; }
+    bool isLive() const override { return m_live; }
+
+private:
+    int m_count, m_periodMs;
+    bool m_live, m_throw;
+    int m_blockMs;
+    int m_made = 0;
+};
+
+}  // namespace
+
+class TstLiveSupport : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void ringKeepsNewestWithinCapacity()
+    {
+        TelemetryRing<int> ring(5);
+        QCOMPARE(ring.size(), size_t(0));
+        QCOMPARE(ring.last(-1), -1);
+        for (int i = 0; i < 12; ++i) {
+            ring.push(i);
+        }
+        QCOMPARE(ring.size(), size_t(5));
+        QCOMPARE(ring.capacity(), size_t(5));
+        QCOMPARE(ring.totalPushed(), std::int64_t(12));
+        QCOMPARE(ring.all(), (std::vector<int>{7, 8, 9, 10, 11}));
+        QCOMPARE(ring.newest(2), (std::vector<int>{10, 11}));
+        QCOMPARE(ring.newest(50).size(), size_t(5));
+        QCOMPARE(ring.last(), 11);
+        // since(): items at or after t, with the value as its own time.
+        QCOMPARE(ring.since(9.5, [](int v) { return double(v); }), (std::vector<int>{10, 11}));
+        QCOMPARE(ring.since(0, [](int v) { return double(v); }).size(), size_t(5));
+        QVERIFY(ring.since(100, [](int v) { return double(v); }).empty());
+        ring.clear();
+        QVERIFY(ring.all().empty());
+    }
+
+    void ringConcurrentWriterAndReader()
+    {
+        TelemetryRing<std::int64_t> ring(64);
+        std::atomic<bool> done{false};
+        std::thread writer([&] {
+            for (std::int64_t i = 0; i < 200000; ++i) {
+                ring.push(i);
+            }
+            done = true;
+        });
+        bool ordered = true;
+        while (!done) {
+            const auto v = ring.all();
+            for (size_t i = 1; i < v.size(); ++i) {
+                ordered = ordered && v[i] == v[i - 1] + 1;
+            }
+            QVERIFY(v.size() <= 64);
+        }
+        writer.join();
+        QVERIFY(ordered);
+        QCOMPARE(ring.last(), std::int64_t(199999));
+    }
+
+    void replayLosesNothing()
+    {
+        // Not live: the capture thread waits for the consumer, so a slow consumer sees all.
+        LatestFrameSource src(std::make_unique<CountingSource>(20, 0, false));
+        QVERIFY(!src.isLive());
+        QVERIFY(src.hasLabels());
+        QCOMPARE(QString::fromStdString(src.description()), QStringLiteral("counting"));
+        Frame f;
+        for (int i = 0; i < 20; ++i) {
+            QVERIFY(src.next(f));
+            QCOMPARE(f.index, std::int64_t(i));
+            QCOMPARE(f.label, i % 10);
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        QVERIFY(!src.next(f));
+        QCOMPARE(src.framesDropped(), std::int64_t(0));
+        QCOMPARE(src.framesDelivered(), std::int64_t(20));
+    }
+
+    void liveDropsWhatIsNotTaken()
+    {
+        // Live at ~1 frame per 2 ms, consumer at ~1 per 20 ms: most frames are replaced.
+        LatestFrameSource src(std::make_unique<CountingSource>(100, 2, true));
+        Frame f;
+        std::int64_t taken = 0, lastIndex = -1;
+        while (src.next(f)) {
+            QVERIFY(f.index > lastIndex);  // always newer than the previous one
+            lastIndex = f.index;
+            ++taken;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        QVERIFY(src.framesDropped() > 0);
+        // Every captured frame was either taken or dropped (the last may be neither when the
+        // stream ended between them, never more).
+        QVERIFY(taken + src.framesDropped() <= src.framesCaptured());
+        QVERIFY(taken + src.framesDropped() >= src.framesCaptured() - 1);
+        QCOMPARE(src.framesCaptured(), std::int64_t(100));
+    }
+
+    void errorIsRethrownOnTheConsumer()
+    {
+        LatestFrameSource src(std::make_unique<CountingSource>(3, 0, false, true));
+        Frame f;
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(src.next(f));
+        }
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, src.next(f));
+        QVERIFY(!src.next(f));
+    }
+
+    void stopWakesABlockedConsumer()
+    {
+        LatestFrameSource src(std::make_unique<CountingSource>(1000, 500, true));
+        std::thread stopper([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            src.stop();
+        });
+        QElapsedTimer t;
+        t.start();
+        Frame f;
+        QVERIFY(!src.next(f));  // woken by stop(), no frame had come yet
+        QVERIFY(t.elapsed() < 400);
+        stopper.join();
+    }
+
+    void destructorIsBoundedWhenTheSourceHangs()
+    {
+        QElapsedTimer t;
+        t.start();
+        {
+            // Each read hangs 3 s; the destructor waits 100 ms and leaves the thread behind.
+            LatestFrameSource src(std::make_unique<CountingSource>(10, 0, true, false, 3000),
+                                  std::chrono::milliseconds(100));
+        }
+        QVERIFY2(t.elapsed() < 1500, qPrintable(QString::number(t.elapsed())));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstLiveSupport)
+#include "tst_live_support.moc"
