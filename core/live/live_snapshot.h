@@ -42,32 +42,32 @@ struct LiveSnapshot
     // Video and classification of the newest frame.
     cv::Mat frame;  ///< as the source delivered it (8-bit gray or BGR), never written to
     std::int64_t frameIndex = -1;
-    int label = -1;                              ///< ground truth, -1: the source has none
-    std::array<int, 3> topClass{{-1, -1, -1}};   ///< class indices, best first
-    std::array<float, 3> topScore{{0, 0, 0}};    ///< softmax probabilities
-    double runningTop1 = kNone;                  ///< % over the labelled frames of this run
+    int label = -1;                             ///< ground truth, -1: the source has none
+    std::array<int, 3> topClass{{-1, -1, -1}};  ///< class indices, best first
+    std::array<float, 3> topScore{{0, 0, 0}};   ///< softmax probabilities
+    double runningTop1 = kNone;                 ///< % over the labelled frames of this run
     std::int64_t labelledFrames = 0;
-    double fps = 0;                              ///< inferred frames per second, last ~2 s
-    std::int64_t framesDone = 0;                 ///< inferred since the run started
-    std::int64_t framesDropped = 0;              ///< delivered by a live source, never inferred
+    double fps = 0;                  ///< inferred frames per second, last ~2 s
+    std::int64_t framesDone = 0;     ///< inferred since the run started
+    std::int64_t framesDropped = 0;  ///< delivered by a live source, never inferred
 
     // State of the runtime manager and the device.
-    int currentLevel = -1;  ///< -1: nothing running
-    double latencyMs = kNone;       ///< newest frame
-    double latencyP50Ms = kNone;    ///< median over the last ~30 frames
-    double powerW = kNone;          ///< board total, where a sensor (or the SIMULATED board) is
-    double targetLatencyMs = kNone; ///< in force, kNone: no target
-    QString loadDescription;        ///< competing workload running, empty: none
+    int currentLevel = -1;           ///< -1: nothing running
+    double latencyMs = kNone;        ///< newest frame
+    double latencyP50Ms = kNone;     ///< median over the last ~30 frames
+    double powerW = kNone;           ///< board total, where a sensor (or the SIMULATED board) is
+    double targetLatencyMs = kNone;  ///< in force, kNone: no target
+    QString loadDescription;         ///< competing workload running, empty: none
 
     // Time series over the window (bounded; empty where nothing is measured).
-    LiveSeries latency;        ///< ms per frame
-    LiveSeries latencyTarget;  ///< ms, only while a target is set
-    LiveSeries accuracy;       ///< running top-1 %, labelled sources only
-    LiveSeries powerTotal;     ///< W
-    std::vector<LiveSeries> powerRails;  ///< W, one per rail the platform has
-    LiveSeries cpuClock;       ///< MHz
-    LiveSeries gpuClock;       ///< MHz
-    LiveSeries level;          ///< level index
+    LiveSeries latency;                   ///< ms per frame
+    LiveSeries latencyTarget;             ///< ms, only while a target is set
+    LiveSeries accuracy;                  ///< running top-1 %, labelled sources only
+    LiveSeries powerTotal;                ///< W
+    std::vector<LiveSeries> powerRails;   ///< W, one per rail the platform has
+    LiveSeries cpuClock;                  ///< MHz
+    LiveSeries gpuClock;                  ///< MHz
+    LiveSeries level;                     ///< level index
     std::vector<LiveDecision> decisions;  ///< newest last, at most ~50
 
     bool running = false;
