@@ -97,6 +97,7 @@ ControlPanel::ControlPanel(DashboardController* controller, QWidget* parent)
     m_knobBox = new QWidget(knobs);
     m_knobLayout = new QFormLayout(m_knobBox);
     m_knobLayout->setContentsMargins(0, 0, 0, 0);
+    m_knobLayout->setRowWrapPolicy(QFormLayout::WrapLongRows);
     knobsLayout->addWidget(m_knobBox);
     m_load = new QPushButton(tr("Start competing workload"), knobs);
     m_load->setCheckable(true);
@@ -287,7 +288,7 @@ void ControlPanel::rebuildKnobs()
     }
     for (const DashboardController::KnobState& knob : m_controller->knobs()) {
         QString label = knob.description.isEmpty() ? knob.id : knob.description;
-        if (knob.simulated) {
+        if (knob.simulated && !label.contains(QStringLiteral("SIMULATED"))) {
             label += tr(" (SIMULATED)");
         }
         QWidget* editor = nullptr;

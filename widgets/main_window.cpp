@@ -85,7 +85,7 @@ MainWindow::MainWindow(DashboardController* controller, QWidget* parent)
     scroll->setWidget(m_controls);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(m_controls->sizeHint().width() + 20);
+    scroll->setMinimumWidth(300);
     m_right = new QSplitter(Qt::Vertical, this);
     m_right->setObjectName(QStringLiteral("right"));
     m_right->addWidget(scroll);
@@ -129,6 +129,11 @@ MainWindow::MainWindow(DashboardController* controller, QWidget* parent)
             });
 
     resize(1500, 920);
+    // First-run proportions (remembered ones replace them): the charts get the most room.
+    m_main->setSizes({380, 690, 430});
+    m_left->setSizes({430, 470});
+    m_charts->setSizes({330, 570});
+    m_right->setSizes({640, 260});
     modelChanged();
     platformChanged();
     m_message->setText(controller->message());

@@ -80,7 +80,7 @@ void SubnetDiagramView::paintEvent(QPaintEvent*)
                QString::fromStdString(m_arch.toString()));
 
     // Columns: the input (its side encodes the resolution), then one column per stage.
-    const int top = 12 + 2 * line + line;  // room for the stage captions
+    const int top = 12 + 4 * line;  // header, arch, two caption lines
     const int bottom = height() - 6;
     const int columns = m_spec.numStages() + 1;
     const double columnWidth = (width() - 16.0) / columns;
@@ -97,15 +97,17 @@ void SubnetDiagramView::paintEvent(QPaintEvent*)
     p.drawRect(input);
     p.setPen(palette().color(QPalette::Text));
     p.drawText(QRectF(8, top - line - 2, columnWidth, line), Qt::AlignCenter,
-               QStringLiteral("input r%1").arg(m_arch.r));
+               QStringLiteral("input %1×%1").arg(m_arch.r));
 
     const int maxK = std::max(1, m_spec.maxKernel());
     const int maxE = std::max(1, m_spec.maxExpand());
     for (int s = 0; s < m_spec.numStages(); ++s) {
         const double x0 = 8 + columnWidth * (s + 1);
         p.setPen(palette().color(QPalette::Text));
+        p.drawText(QRectF(x0, top - 2 * line - 2, columnWidth, line), Qt::AlignCenter,
+                   tr("stage %1").arg(s));
         p.drawText(QRectF(x0, top - line - 2, columnWidth, line), Qt::AlignCenter,
-                   tr("stage %1 · d%2 · %3ch").arg(s).arg(m_arch.d[s]).arg(m_spec.stages[s].width));
+                   tr("d%1 · %2 ch").arg(m_arch.d[s]).arg(m_spec.stages[s].width));
         for (int b = 0; b < depth; ++b) {
             const int block = s * depth + b;
             const QRectF slot(x0 + 3, top + slotHeight * b + 2, columnWidth - 6, slotHeight - 4);

@@ -3,6 +3,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QGraphicsLayout>
 #include <QGridLayout>
 #include <QLegend>
 #include <QLineSeries>
@@ -23,7 +24,8 @@ struct TimeSeriesPanel::Chart
     QValueAxis* y = nullptr;
     QString title;
     std::map<QString, QLineSeries*> series;
-    double yMin = 0, yMax = 0;  ///< over the points of this tick
+    double yMin = 0, yMax = 0;   ///< over the points of this tick
+    std::vector<double> values;  ///< this tick's y values, for the off-scale check
     bool any = false;
 };
 
@@ -72,21 +74,31 @@ TimeSeriesPanel::~TimeSeriesPanel() = default;
 TimeSeriesPanel::Chart* TimeSeriesPanel::addChart(const QString& title, const QString& unit)
 {
     auto chart = std::make_unique<Chart>();
-    chart->title = title;
+    chart->title = unit.isEmpty() ? title : QStringLiteral("%1 (%2)").arg(title, unit);
     chart->chart = new QChart();
     chart->chart->setAnimationOptions(QChart::NoAnimation);
     chart->chart->setTitle(title);
-    chart->chart->legend()->setAlignment(Qt::AlignRight);
+    chart->chart->legend()->setAlignment(Qt::AlignBottom);
+    QFont small = chart->chart->legend()->font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    chart->chart->legend()->setFont(small);
     chart->chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->chart->layout()->setContentsMargins(0, 0, 0, 0);
+    chart->chart->setBackgroundRoundness(0);
+    // Small charts: no axis titles (the unit is in the chart title), smaller labels.
     chart->x = new QValueAxis();
-    chart->x->setTitleText(tr("s"));
-    chart->x->setLabelFormat(QStringLiteral("%.0f"));
+    chart->x->setLabelFormat(QStringLiteral("%.0f s"));
+    chart->x->setTickCount(5);
     chart->y = new QValueAxis();
-    chart->y->setTitleText(unit);
+    chart->y->setTickCount(4);
+    QFont labels = chart->x->labelsFont();
+    labels.setPointSizeF(labels.pointSizeF() * 0.85);
+    chart->x->setLabelsFont(labels);
+    chart->y->setLabelsFont(labels);
     chart->chart->addAxis(chart->x, Qt::AlignBottom);
     chart->chart->addAxis(chart->y, Qt::AlignLeft);
     chart->view = new QChartView(chart->chart, this);  // the view owns the chart
-    chart->view->setMinimumHeight(140);
+    chart->view->setMinimumHeight(120);
     chart->view->setRenderHint(QPainter::Antialiasing);
     m_charts.push_back(std::move(chart));
     return m_charts.back().get();
@@ -119,11 +131,13 @@ void TimeSeriesPanel::setSeries(Chart& chart, const LiveSeries& live, const QCol
         return;  // never measured here: no empty legend entry
     }
     QLineSeries* series = seriesFor(chart, name, color, style);
+    chart.chart->legend()->setVisible(chart.series.size() > 1);
     series->replace(live.points);
     for (const QPointF& p : live.points) {
         if (!std::isfinite(p.y())) {
             continue;
         }
+        chart.values.push_back(p.y());
         chart.yMin = chart.any ? std::min(chart.yMin, p.y()) : p.y();
         chart.yMax = chart.any ? std::max(chart.yMax, p.y()) : p.y();
         chart.any = true;
@@ -137,11 +151,23 @@ void TimeSeriesPanel::finishChart(Chart& chart, double xMin, double xMax, bool i
         ++m_axisUpdates;
     }
     double lo = 0, hi = 1;
+    QString offScale;
+    if (chart.any && !integerY && chart.values.size() >= 20) {
+        // A few warm-up or preemption spikes (100x the rest) would flatten the whole window:
+        // scale to the 95th percentile and say in the title that peaks are off scale.
+        std::vector<double>& v = chart.values;
+        auto p95 = v.begin() + static_cast<std::ptrdiff_t>(v.size() * 95 / 100);
+        std::nth_element(v.begin(), p95, v.end());
+        if (chart.yMax > 3 * *p95 && *p95 > 0) {
+            offScale = tr(" (peak %1 off scale)").arg(chart.yMax, 0, 'g', 3);
+            chart.yMax = 1.5 * *p95;
+        }
+    }
     if (chart.any) {
         // From 0 for rates and latencies (honest proportions); up to a rounded maximum.
         lo = chart.yMin < 0 ? -niceCeil(-chart.yMin) : 0;
         hi = integerY ? std::max(1.0, std::ceil(chart.yMax) + 0.5) : niceCeil(chart.yMax * 1.1);
-        if (chart.title == tr("Running top-1")) {
+        if (&chart == m_accuracy) {
             lo = std::max(0.0, std::floor(chart.yMin / 5) * 5);  // accuracy lives near the top
             hi = std::min(100.0, std::max(lo + 5, std::ceil(chart.yMax / 5) * 5));
         }
@@ -151,7 +177,7 @@ void TimeSeriesPanel::finishChart(Chart& chart, double xMin, double xMax, bool i
         ++m_axisUpdates;
     }
     const QString title =
-        chart.any ? chart.title : chart.title + tr(" (not measured on this platform)");
+        chart.any ? chart.title + offScale : chart.title + tr(" (not measured on this platform)");
     if (chart.chart->title() != title) {
         chart.chart->setTitle(title);
     }
@@ -161,6 +187,7 @@ void TimeSeriesPanel::showSnapshot(const LiveSnapshot& s, double windowSeconds)
 {
     for (auto& chart : m_charts) {
         chart->any = false;
+        chart->values.clear();
     }
     setSeries(*m_latency, s.latency, QColor(30, 100, 200));
     setSeries(*m_latency, s.latencyTarget, QColor(200, 30, 30), Qt::DashLine);

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+// The widgets over a real DashboardController running the shipped model on dataset replay.
+#include <QCheckBox>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+#include <memory>
+#include <set>
+
+#include "control_panel.h"
+#include "decision_log_view.h"
+#include "live/dashboard_controller.h"
+#include "main_window.h"
+#include "pareto_chart_view.h"
+#include "subnet_diagram_view.h"
+#include "target_slider.h"
+#include "time_series_panel.h"
+#include "video_view.h"
+
+using namespace dofa;
+
+namespace {
+
+/// Distinct colours in `image` (subsampled): a blank or single-colour widget has 1 or 2.
+int distinctColours(const QImage& image)
+{
+    std::set<QRgb> colours;
+    const int step = std::max(1, std::min(image.width(), image.height()) / 100);
+    for (int y = 0; y < image.height(); y += step) {
+        for (int x = 0; x < image.width(); x += step) {
+            colours.insert(image.pixel(x, y));
+        }
+    }
+    return static_cast<int>(colours.size());
+}
+
+/// The first number after "latency" in the manager's targets text, NaN when none.
+double managerLatency(const QString& text)
+{
+    const QRegularExpression re(QStringLiteral("latency[^0-9]*([0-9]+(\\.[0-9]+)?)"));
+    const QRegularExpressionMatch m = re.match(text);
+    return m.hasMatch() ? m.captured(1).toDouble() : std::nan("");
+}
+
+}  // namespace
+
+class TestWidgets : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void panelsShowTheRun();
+    void latencySliderReachesTheManager();
+    void levelSwitchMovesSubnetAndParetoHighlight();
+    void exportsWriteValidFiles();
+    void settingsRemembered();
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<DashboardController> m_controller;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestWidgets::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    DashboardOptions options;
+    options.modelPath = QStringLiteral(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa");
+    options.profilePath = QStringLiteral(DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-2t.json");
+    options.source = QStringLiteral("dataset:test");
+    options.platform = QStringLiteral("none");
+    options.threads = 2;
+    options.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
+    options.restoreSettings = false;
+    options.windowSeconds = 20;
+    m_controller = std::make_unique<DashboardController>(options);
+    QCOMPARE(m_controller->levelCount(), 8);
+    m_window = std::make_unique<MainWindow>(m_controller.get());
+    m_window->setErrorPopupsEnabled(false);
+    m_window->resize(1400, 900);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->isRunning() && m_controller->level() >= 0, 20000);
+}
+
+void TestWidgets::cleanupTestCase()
+{
+    m_window.reset();  // views before the controller they read
+    m_controller.reset();
+}
+
+void TestWidgets::panelsShowTheRun()
+{
+    // Frames arrive and are drawn: the video shows a 28x28 Fashion-MNIST image with a top-3
+    // overlay naming real classes, and the ground truth.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->videoView()->shownImage().isNull(), 10000);
+    QCOMPARE(m_window->videoView()->shownImage().size(), QSize(28, 28));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->videoView()->overlayLines().size() == 4, 5000);
+    const QStringList lines = m_window->videoView()->overlayLines();
+    const QStringList& names = m_controller->modelInfo().classNames;
+    bool named = false;
+    for (const QString& name : names) {
+        named = named || lines[0].contains(name);
+    }
+    QVERIFY2(named, qPrintable(lines.join(QLatin1Char('|'))));
+    QVERIFY(lines[3].startsWith(QStringLiteral("truth: ")));
+
+    // The Pareto chart holds every candidate and every level of the profile.
+    const Profile& profile = m_controller->modelInfo().profile;
+    QCOMPARE(m_window->paretoView()->candidateCount(), static_cast<int>(profile.candidates.size()));
+    QCOMPARE(m_window->paretoView()->levelCount(), 8);
+    QVERIFY(m_window->paretoView()->levelText(0).contains(
+        QString::fromStdString(profile.levels[0].arch.toString())));
+
+    // The latency series fills while the run goes on.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->timeSeries()->pointCount(m_controller->snapshot().latency.name) > 5, 10000);
+
+    // Every panel draws something (not one flat colour).
+    QList<QWidget*> panels{m_window->videoView(), m_window->paretoView(), m_window->subnetView(),
+                           m_window->controlPanel()};
+    for (QWidget* chart : m_window->timeSeries()->chartViews()) {
+        panels << chart;
+    }
+    for (QWidget* panel : panels) {
+        const QImage image = panel->grab().toImage();
+        QVERIFY2(distinctColours(image) > 8, qPrintable(panel->metaObject()->className()));
+    }
+    QVERIFY(m_window->redraws() > 10);
+}
+
+void TestWidgets::latencySliderReachesTheManager()
+{
+    TargetSlider* row = m_window->controlPanel()->latencySlider();
+    QSlider* slider = row->slider();
+    QVERIFY(slider->maximum() > slider->minimum());
+    // A person drags the slider: the target is on and in the controller at once.
+    slider->setValue((slider->minimum() + slider->maximum()) / 2);
+    const double expected = slider->value() / 100.0;
+    QVERIFY(row->enabledBox()->isChecked());
+    QCOMPARE(m_controller->latencyTargetMs(), expected);
+    // ... and in the runtime manager once the worker took it.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::abs(managerLatency(m_controller->managerTargetsText()) - expected) < 0.011, 5000);
+    // The Pareto chart draws the target line.
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->paretoView()->highlightedLevel(), m_controller->level(),
+                              2000);
+
+    // "off" clears it, in the controller and in the manager.
+    row->enabledBox()->setChecked(false);
+    QCOMPARE(m_controller->latencyTargetMs(), 0.0);
+    QTRY_VERIFY_WITH_TIMEOUT(std::isnan(managerLatency(m_controller->managerTargetsText())), 5000);
+}
+
+void TestWidgets::levelSwitchMovesSubnetAndParetoHighlight()
+{
+    SubnetDiagramView* subnet = m_window->subnetView();
+    ParetoChartView* pareto = m_window->paretoView();
+    const Profile& profile = m_controller->modelInfo().profile;
+    QTRY_VERIFY_WITH_TIMEOUT(subnet->shownLevel() == m_controller->level() &&
+                                 pareto->highlightedLevel() == m_controller->level(),
+                             3000);
+    const int before = m_controller->level();
+    const QImage pictureBefore = subnet->grab().toImage();
+
+    // A target below the fastest level's latency pushes the manager down; from level 0 a
+    // generous target lets it climb. Either way the level changes.
+    TargetSlider* row = m_window->controlPanel()->latencySlider();
+    const int position = before > 0 ? row->slider()->minimum() : row->slider()->maximum();
+    row->slider()->setValue(position);
+    row->enabledBox()->setChecked(true);  // the slider may have been there already (no move)
+    QCOMPARE(m_controller->latencyTargetMs(), position / 100.0);
+    const bool switched = QTest::qWaitFor(
+        [&] { return m_controller->level() >= 0 && m_controller->level() != before; }, 15000);
+    const auto& decisions = m_controller->snapshot().decisions;
+    QVERIFY2(switched,
+             qPrintable(QStringLiteral("level %1, target %2 ms, manager: %3, last "
+                                       "decision: %4")
+                            .arg(m_controller->level())
+                            .arg(m_controller->latencyTargetMs())
+                            .arg(m_controller->managerTargetsText(),
+                                 decisions.empty() ? QString() : decisions.back().reason)));
+    // The views follow on the next ticks: the new level's arch, the highlight on its point.
+    QTRY_VERIFY_WITH_TIMEOUT(subnet->shownLevel() == m_controller->level() &&
+                                 pareto->highlightedLevel() == m_controller->level(),
+                             3000);
+    const int after = subnet->shownLevel();
+    QVERIFY(subnet->shownArch() == profile.levels[after].arch);
+    QCOMPARE(pareto->highlightedPoint(),
+             QPointF(profile.levels[after].latency.p50, profile.levels[after].top1));
+    QVERIFY(subnet->headerText().startsWith(QStringLiteral("level %1 ").arg(after)));
+    // Visibly different: the diagram's pixels changed with the arch.
+    if (profile.levels[after].arch != profile.levels[before].arch) {
+        QVERIFY(subnet->grab().toImage() != pictureBefore);
+    }
+    row->enabledBox()->setChecked(false);
+}
+
+void TestWidgets::exportsWriteValidFiles()
+{
+    const QString png = m_dir.filePath(QStringLiteral("charts.png"));
+    QVERIFY(m_window->exportChartsPng(png));
+    QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY(distinctColours(image) > 8);
+
+    const QString svg = m_dir.filePath(QStringLiteral("charts.svg"));
+    QVERIFY(m_window->exportChartsSvg(svg));
+    QFile svgFile(svg);
+    QVERIFY(svgFile.open(QIODevice::ReadOnly));
+    const QByteArray svgText = svgFile.readAll();
+    QVERIFY(svgText.startsWith("<?xml") || svgText.startsWith("<svg"));
+    QVERIFY(svgText.contains("<svg"));
+    QVERIFY(svgText.size() > 10000);  // the charts' paths, not an empty canvas
+
+    const QString json = m_dir.filePath(QStringLiteral("profile.json"));
+    QVERIFY(m_controller->exportProfileJson(json));
+    QFile jsonFile(json);
+    QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(jsonFile.readAll(), &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QVERIFY(doc.object().contains(QStringLiteral("levels")));
+
+    const QString csv = m_dir.filePath(QStringLiteral("profile.csv"));
+    QVERIFY(m_controller->exportProfileCsv(csv));
+    QFile csvFile(csv);
+    QVERIFY(csvFile.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QList<QByteArray> rows = csvFile.readAll().trimmed().split('\n');
+    QVERIFY(rows.size() >= 1 + 8);  // header + a row per level (or per candidate)
+    QVERIFY(rows[0].contains(','));
+
+    const QString telemetry = m_dir.filePath(QStringLiteral("telemetry.csv"));
+    QVERIFY(m_controller->exportTelemetryCsv(telemetry));
+    QFile telemetryFile(telemetry);
+    QVERIFY(telemetryFile.open(QIODevice::ReadOnly | QIODevice::Text));
+    QVERIFY(telemetryFile.readAll().trimmed().split('\n').size() > 10);
+
+    // A path that cannot be written: false and a message, no file, no crash.
+    const QString bad = m_dir.filePath(QStringLiteral("missing/dir/charts.png"));
+    QVERIFY(!m_window->exportChartsPng(bad));
+    QVERIFY(!QFile::exists(bad));
+    QVERIFY(!m_window->exportChartsSvg(m_dir.filePath(QStringLiteral("missing/dir/c.svg"))));
+}
+
+void TestWidgets::settingsRemembered()
+{
+    m_window->saveSettings();
+    QSettings settings(m_controller->options().settingsFile, QSettings::IniFormat);
+    QVERIFY(!settings.value(QStringLiteral("window/geometry")).toByteArray().isEmpty());
+    QVERIFY(!settings.value(QStringLiteral("window/splitter/main")).toByteArray().isEmpty());
+}
+
+QTEST_MAIN(TestWidgets)
+#include "tst_widgets.moc"
