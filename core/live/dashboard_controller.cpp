@@ -701,22 +701,28 @@ void DashboardController::onProfilingDone()
     const QString error = m_profiler->error();
     m_profiler.reset();
     m_profiling = false;
-    const bool ok = !path.isEmpty();
+    bool ok = !path.isEmpty();
     if (ok) {
         m_profilingProgress = 1.0;
         Q_EMIT profilingChanged();
-        if (openModel(m_modelSetting, path)) {
+        // openModel() restarts the paused run with the new levels.
+        ok = openModel(m_modelSetting, path);
+        if (ok) {
             setMessage(QStringLiteral("Profiled this device: %1").arg(path), false);
         }
     } else {
         m_profilingProgress = 0;
         Q_EMIT profilingChanged();
-        setMessage(QStringLiteral("Profiling this device failed: %1").arg(error), true);
+        setMessage(QStringLiteral("Profiling this device %1: %2")
+                       .arg(error == QLatin1String("cancelled") ? QStringLiteral("was cancelled")
+                                                                : QStringLiteral("failed"),
+                            error),
+                   error != QLatin1String("cancelled"));
     }
-    if (m_runWanted && !m_running) {
-        start();
+    if (!ok && m_runWanted) {
+        start();  // the paused run, with the profile that was open
     }
-    Q_EMIT profilingFinished(ok, path);
+    Q_EMIT profilingFinished(ok, ok ? path : QString());
 }
 
 // --- exports -------------------------------------------------------------------------------

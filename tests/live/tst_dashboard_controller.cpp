@@ -313,6 +313,22 @@ private Q_SLOTS:
         }
         QVERIFY(threadsKnob);
         QVERIFY(simulatedKnob);
+        // Knobs are written by the worker, under its guard, and read back into the panel.
+        auto threadsValue = [&] {
+            for (const auto& k : c.knobs()) {
+                if (k.id == QStringLiteral("app.threads")) {
+                    return k.value;
+                }
+            }
+            return qint64(-1);
+        };
+        QCOMPARE(threadsValue(), qint64(2));
+        c.setKnob(QStringLiteral("app.threads"), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(threadsValue(), qint64(1), kWaitMs);
+        QSignalSpy errors(&c, &DashboardController::errorOccurred);
+        c.setKnob(QStringLiteral("no.such.knob"), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), kWaitMs);
+        QVERIFY(c.message().contains(QStringLiteral("no.such.knob")));
         // The energy policy on the SIMULATED board restarts the run with clock points.
         c.setPolicy(QStringLiteral("energy"));
         c.setPowerBudgetW(3);

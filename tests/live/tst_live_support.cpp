@@ -7,8 +7,14 @@
 #include <stdexcept>
 #include <thread>
 
+#include "engine/dynamic_model.h"
+#include "engine/inference_pipeline.h"
 #include "engine/latest_frame_source.h"
+#include "engine/source_factory.h"
 #include "engine/telemetry_ring.h"
+#include "live/shipped_files.h"
+#include "runtime/reactive_policy.h"
+#include "runtime/runtime_manager.h"
 
 using namespace dofa;
 
@@ -184,6 +190,41 @@ private Q_SLOTS:
                                   std::chrono::milliseconds(100));
         }
         QVERIFY2(t.elapsed() < 1500, qPrintable(QString::number(t.elapsed())));
+    }
+
+    void pipelineRecordsTopThreeAndTheImage()
+    {
+        // The shipped model on the labelled test set, behind the latest-frame slot.
+        const QString profile = shippedProfilePath(QStringLiteral("fmnist-mbv3"), 2);
+        QVERIFY(!profile.isEmpty());
+        PipelineLane lane;
+        lane.model = DynamicModel::open(shippedModelPath().toStdString(), profile.toStdString());
+        lane.source = std::make_unique<LatestFrameSource>(openSource(SourceSpec::parse("dataset")));
+        RuntimeManager manager(lane.model->levelTable(), Targets(),
+                               std::make_unique<ReactivePolicy>());
+        std::vector<PipelineLane> lanes;
+        lanes.push_back(std::move(lane));
+        InferencePipeline pipeline(std::move(lanes), manager);
+        QVERIFY(pipeline.lastImage(0).empty());
+        std::vector<FrameRecord> records;
+        int correct = 0;
+        for (int i = 0; i < 50; ++i) {
+            QVERIFY(pipeline.step(records));
+        }
+        QCOMPARE(records.size(), size_t(50));
+        for (const FrameRecord& r : records) {
+            QCOMPARE(r.topClass[0], r.predicted);
+            QVERIFY(r.topClass[1] >= 0 && r.topClass[1] != r.topClass[0]);
+            QVERIFY(r.topClass[2] >= 0 && r.topClass[2] != r.topClass[1]);
+            QVERIFY(r.topScore[0] >= r.topScore[1] && r.topScore[1] >= r.topScore[2]);
+            QVERIFY(r.topScore[2] > 0.f);
+            QVERIFY(r.topScore[0] + r.topScore[1] + r.topScore[2] <= 1.0001f);
+            correct += r.correct() ? 1 : 0;
+        }
+        QVERIFY(correct >= 35);  // ~90 % top-1; 35 of 50 leaves room for an unlucky stretch
+        const cv::Mat image = pipeline.lastImage(0);
+        QCOMPARE(image.rows, 28);
+        QCOMPARE(image.cols, 28);
     }
 };
 
