@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The widgets over a real DashboardController running the shipped model on dataset replay.
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSlider>
@@ -63,6 +65,8 @@ private Q_SLOTS:
     void levelSwitchMovesSubnetAndParetoHighlight();
     void exportsWriteValidFiles();
     void settingsRemembered();
+    void controlsDriveTheController();
+    void simulatedBadgeFollowsThePlatform();
 
 private:
     QTemporaryDir m_dir;
@@ -135,7 +139,17 @@ void TestWidgets::panelsShowTheRun()
         const QImage image = panel->grab().toImage();
         QVERIFY2(distinctColours(image) > 8, qPrintable(panel->metaObject()->className()));
     }
-    QVERIFY(m_window->redraws() > 10);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->redraws() > 10, 5000);
+
+    // Charts redraw every tick, but their axes move only when a range changes (the x window
+    // in whole seconds): far fewer than 5 charts x 2 axes per redraw.
+    const int axesBefore = m_window->timeSeries()->axisUpdates();
+    const int redrawsBefore = m_window->redraws();
+    QTest::qWait(1500);
+    const int redrawsDone = m_window->redraws() - redrawsBefore;
+    QVERIFY(redrawsDone >= 15);
+    QVERIFY2(m_window->timeSeries()->axisUpdates() - axesBefore <= 3 * 10,
+             qPrintable(QString::number(m_window->timeSeries()->axisUpdates() - axesBefore)));
 }
 
 void TestWidgets::latencySliderReachesTheManager()
@@ -258,6 +272,57 @@ void TestWidgets::settingsRemembered()
     QSettings settings(m_controller->options().settingsFile, QSettings::IniFormat);
     QVERIFY(!settings.value(QStringLiteral("window/geometry")).toByteArray().isEmpty());
     QVERIFY(!settings.value(QStringLiteral("window/splitter/main")).toByteArray().isEmpty());
+}
+
+void TestWidgets::controlsDriveTheController()
+{
+    ControlPanel* panel = m_window->controlPanel();
+    // The shipped profile was measured on another processor than most test machines: the
+    // "Profile this device" button shows exactly when it does not match.
+    QCOMPARE(panel->profileButton()->isVisibleTo(panel),
+             !m_controller->modelInfo().profileMatchesDevice);
+
+    // Policy: the combo feeds the controller.
+    const QStringList policies = DashboardController::policies();
+    QVERIFY(policies.size() >= 2);
+    const QString other = policies.value(policies.indexOf(m_controller->policy()) == 0 ? 1 : 0);
+    panel->policyBox()->setCurrentText(other);
+    Q_EMIT panel->policyBox()->textActivated(other);
+    QCOMPARE(m_controller->policy(), other);
+
+    // The competing workload starts and stops from the button, and the button follows.
+    panel->loadButton()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->loadActive(), 5000);
+    QVERIFY(panel->loadButton()->isChecked());
+    QVERIFY(panel->loadButton()->text().startsWith(QStringLiteral("Stop")));
+    panel->loadButton()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->loadActive(), 5000);
+    QVERIFY(!panel->loadButton()->isChecked());
+
+    // Accuracy slider: its range is the profile's accuracy range.
+    QSlider* accuracy = panel->accuracySlider()->slider();
+    QCOMPARE(accuracy->minimum(), qRound(m_controller->accuracyMin() * 100));
+    QCOMPARE(accuracy->maximum(), qRound(m_controller->accuracyMax() * 100));
+    accuracy->setValue(accuracy->minimum() + 1);
+    QCOMPARE(m_controller->minAccuracy(), accuracy->value() / 100.0);
+    panel->accuracySlider()->enabledBox()->setChecked(false);
+    QCOMPARE(m_controller->minAccuracy(), 0.0);
+}
+
+void TestWidgets::simulatedBadgeFollowsThePlatform()
+{
+    QLabel* badge = m_window->simulatedBadge();
+    QVERIFY(!m_controller->isSimulated());
+    QVERIFY(!badge->isVisible());
+    m_controller->setPlatform(QStringLiteral("simulated"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->isSimulated(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(badge->isVisible(), 2000);
+    QCOMPARE(badge->text().trimmed(), QStringLiteral("SIMULATED"));
+    // The simulated board's knobs are named SIMULATED in the knob panel too.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->knobs().empty(), 5000);
+    m_controller->setPlatform(QStringLiteral("none"));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isSimulated(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!badge->isVisible(), 2000);
 }
 
 QTEST_MAIN(TestWidgets)
