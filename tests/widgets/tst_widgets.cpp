@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The widgets over a real DashboardController running the shipped model on dataset replay.
+#include <QChart>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
@@ -12,6 +13,7 @@
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolTip>
 #include <cmath>
 #include <memory>
 #include <set>
@@ -66,6 +68,7 @@ private Q_SLOTS:
     void exportsWriteValidFiles();
     void settingsRemembered();
     void controlsDriveTheController();
+    void hoveringALevelShowsItsTooltip();
     void simulatedBadgeFollowsThePlatform();
 
 private:
@@ -307,6 +310,24 @@ void TestWidgets::controlsDriveTheController()
     QCOMPARE(m_controller->minAccuracy(), accuracy->value() / 100.0);
     panel->accuracySlider()->enabledBox()->setChecked(false);
     QCOMPARE(m_controller->minAccuracy(), 0.0);
+}
+
+void TestWidgets::hoveringALevelShowsItsTooltip()
+{
+    ParetoChartView* pareto = m_window->paretoView();
+    const Profile& profile = m_controller->modelInfo().profile;
+    const int level = 0;  // away from the current-level marker drawn over it
+    const QPointF value(profile.levels[level].latency.p50, profile.levels[level].top1);
+    const QPoint inView = pareto->mapFromScene(pareto->chart()->mapToPosition(value));
+    QTest::mouseMove(pareto->viewport(), inView + QPoint(20, 20));
+    QTest::qWait(50);
+    QTest::mouseMove(pareto->viewport(), inView);
+    QTRY_VERIFY_WITH_TIMEOUT(QToolTip::isVisible(), 3000);
+    QVERIFY2(
+        QToolTip::text().contains(QString::fromStdString(profile.levels[level].arch.toString())),
+        qPrintable(QToolTip::text()));
+    QVERIFY(QToolTip::text().contains(QStringLiteral("power")));
+    QToolTip::hideText();
 }
 
 void TestWidgets::simulatedBadgeFollowsThePlatform()
