@@ -244,6 +244,11 @@ void MainWindow::modelChanged()
     redraw();
 }
 
+QString MainWindow::statusMessage() const
+{
+    return m_message->text();
+}
+
 void MainWindow::platformChanged()
 {
     m_simulatedBadge->setVisible(m_controller->isSimulated());

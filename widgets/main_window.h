@@ -53,6 +53,8 @@ public:
     [[nodiscard]] DecisionLogView* decisionLog() const { return m_decisions; }
     [[nodiscard]] ControlPanel* controlPanel() const { return m_controls; }
     [[nodiscard]] QLabel* simulatedBadge() const { return m_simulatedBadge; }
+    /// The status bar's message (the controller's message or the last error).
+    [[nodiscard]] QString statusMessage() const;
     /// How many updated() signals were drawn (tests check the views follow the controller).
     [[nodiscard]] int redraws() const { return m_redraws; }
 
