@@ -109,6 +109,7 @@ DashboardController::DashboardController(DashboardOptions options, QObject* pare
         m_minAccuracy = std::max(0.0, m_settings->value(kAccuracyKey, 0.0).toDouble());
     }
     m_simulated = m_platformMode == QLatin1String("simulated");
+    m_options.platform = m_platformMode;
 
     auto* worker = new LiveWorker;
     m_worker = worker;
@@ -184,13 +185,18 @@ bool DashboardController::openModel(const QString& modelPath, const QString& pro
         return false;
     }
     QString profile = profilePath;
+    const QString modelName = QString::fromStdString(file->spec.name);
     if (profile.isEmpty()) {
-        profile = shippedProfilePath(QString::fromStdString(file->spec.name), m_threads);
+        profile = shippedProfilePath(modelName, m_threads);
+        // No shipped profile for this thread count: run with one measured for another count
+        // (flagged as not matching this device), so that "Profile this device" can start.
+        for (int t = 1; profile.isEmpty() && t <= 64; ++t) {
+            profile = shippedProfilePath(modelName, t);
+        }
         if (profile.isEmpty()) {
-            setMessage(QStringLiteral("There is no shipped profile for model %1 with %2 threads: "
-                                      "choose a profile, or use \"Profile this device\".")
-                           .arg(QString::fromStdString(file->spec.name))
-                           .arg(m_threads),
+            setMessage(QStringLiteral("There is no shipped profile for model %1: choose a "
+                                      "profile made with `dofa search` or `dofa profile`.")
+                           .arg(modelName),
                        true);
             return false;
         }
@@ -481,8 +487,13 @@ void DashboardController::setPlatform(const QString& mode)
             true);
         return;
     }
+    if (mode == m_platformMode) {
+        return;
+    }
     m_platformMode = mode;
+    m_options.platform = mode;
     saveSetting(kPlatformKey, mode);
+    Q_EMIT platformChanged();
     restartIfRunning();
 }
 

@@ -80,6 +80,8 @@ class DashboardController : public QObject
     Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
     Q_PROPERTY(bool simulated READ isSimulated NOTIFY platformChanged)
     Q_PROPERTY(QString platformText READ platformText NOTIFY platformChanged)
+    /// "discover", "simulated" or "none": the mode in use (options().platform follows it).
+    Q_PROPERTY(QString platformMode READ platformMode WRITE setPlatform NOTIFY platformChanged)
     Q_PROPERTY(bool loadActive READ loadActive NOTIFY loadChanged)
     Q_PROPERTY(int level READ level NOTIFY levelChanged)
     Q_PROPERTY(int levelCount READ levelCount NOTIFY modelChanged)
@@ -115,6 +117,7 @@ public:
     [[nodiscard]] bool isRunning() const { return m_running; }
     [[nodiscard]] bool isSimulated() const { return m_simulated; }
     [[nodiscard]] QString platformText() const { return m_platformText; }
+    [[nodiscard]] QString platformMode() const { return m_platformMode; }
     [[nodiscard]] bool loadActive() const { return m_loadActive; }
     [[nodiscard]] int level() const { return m_snapshot.currentLevel; }
     [[nodiscard]] int levelCount() const;

@@ -19,7 +19,9 @@ using namespace dofa;
 
 namespace {
 
-constexpr int kWaitMs = 15000;  // first frames include building the supernet (~1 s)
+// Generous: only a failure waits this long. The first frames include building the supernet
+// (~1 s), and CI may run other tests on the same two cores.
+constexpr int kWaitMs = 30000;
 
 }  // namespace
 
@@ -38,6 +40,9 @@ class TstDashboardController : public QObject
         o.restoreSettings = false;
         o.platform = QStringLiteral("none");
         o.windowSeconds = 30;
+        // One intra-op thread (the shipped 1-thread profile): two OpenMP threads slow down by
+        // orders of magnitude when other processes hold the cores.
+        o.threads = 1;
         return o;
     }
     int m_settingsCount = 0;
@@ -59,13 +64,14 @@ private Q_SLOTS:
     {
         DashboardController c(options());
         QSignalSpy updated(&c, &DashboardController::updated);
-        QVERIFY2(c.message().isEmpty() || c.modelInfo().profile.levels.size() > 0,
-                 qPrintable(c.message()));
+        // A message only when the shipped profile was measured on other hardware.
+        QCOMPARE(c.message().isEmpty(), c.modelInfo().profileMatchesDevice);
+        QVERIFY(c.modelInfo().deviceText.contains(QStringLiteral("this machine is")));
         QCOMPARE(c.levelCount(), 8);
         QCOMPARE(c.modelInfo().classNames.size(), 10);
         QVERIFY(c.latencyMaxMs() > c.modelInfo().profile.levels.back().latency.p50);
         QVERIFY(c.accuracyMin() < c.accuracyMax());
-        QVERIFY(waitFrames(c, 40));
+        QVERIFY(waitFrames(c, 20));
         QVERIFY(c.isRunning());
         QVERIFY(updated.count() > 0);
         const LiveSnapshot& s = c.snapshot();
@@ -162,6 +168,7 @@ private Q_SLOTS:
 
         const Profile p = Profile::load(json.toStdString(), c.modelInfo().spec);
         QCOMPARE(p.levels.size(), c.modelInfo().profile.levels.size());
+        QCOMPARE(p.device.threads, 1);
         QCOMPARE(p.modelChecksum, c.modelInfo().profile.modelChecksum);
 
         QFile levels(csv);
@@ -267,6 +274,18 @@ private Q_SLOTS:
         QCOMPARE(c.source(), QStringLiteral("dataset:test"));
     }
 
+    void threadCountWithoutShippedProfile()
+    {
+        DashboardOptions o = options();
+        o.threads = 7;  // profiles are shipped for 1 and 2 threads
+        o.autoStart = false;
+        DashboardController c(o);
+        QCOMPARE(c.levelCount(), 8);
+        QVERIFY(!c.modelInfo().profileMatchesDevice);
+        QVERIFY(c.message().contains(QStringLiteral("Profile this device")));
+        QVERIFY(!c.isRunning());
+    }
+
     void badModelOrProfile()
     {
         DashboardController c(options());
@@ -322,9 +341,9 @@ private Q_SLOTS:
             }
             return qint64(-1);
         };
-        QCOMPARE(threadsValue(), qint64(2));
-        c.setKnob(QStringLiteral("app.threads"), 1);
-        QTRY_COMPARE_WITH_TIMEOUT(threadsValue(), qint64(1), kWaitMs);
+        QCOMPARE(threadsValue(), qint64(1));
+        c.setKnob(QStringLiteral("app.threads"), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(threadsValue(), qint64(2), kWaitMs);
         QSignalSpy errors(&c, &DashboardController::errorOccurred);
         c.setKnob(QStringLiteral("no.such.knob"), 1);
         QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), kWaitMs);
@@ -353,7 +372,9 @@ private Q_SLOTS:
     {
         DashboardOptions o = options();
         o.restoreSettings = true;
-        o.platform = DashboardOptions().platform;  // at its default: the setting applies
+        // At their defaults, so that the remembered settings apply.
+        o.platform = DashboardOptions().platform;
+        o.threads = DashboardOptions().threads;
         {
             DashboardController c(o);
             c.setLatencyTargetMs(12.5);
@@ -371,6 +392,8 @@ private Q_SLOTS:
         QCOMPARE(c.policy(), QStringLiteral("lookup"));
         QCOMPARE(c.threads(), 1);
         QCOMPARE(c.source(), QStringLiteral("dataset:train"));
+        QCOMPARE(c.platformMode(), QStringLiteral("simulated"));
+        QCOMPARE(c.options().platform, QStringLiteral("simulated"));
         // One thread: the shipped 1-thread profile.
         QVERIFY(c.modelInfo().profilePath.endsWith(QStringLiteral("cpu-1t.json")));
         QTRY_VERIFY_WITH_TIMEOUT(c.isSimulated(), kWaitMs);
