@@ -119,8 +119,13 @@ MainWindow::MainWindow(DashboardController* controller, QWidget* parent)
     connect(controller, &DashboardController::updated, this, &MainWindow::redraw);
     connect(controller, &DashboardController::modelChanged, this, &MainWindow::modelChanged);
     connect(controller, &DashboardController::platformChanged, this, &MainWindow::platformChanged);
-    connect(controller, &DashboardController::messageChanged, this,
-            [this] { m_message->setText(m_controller->message()); });
+    connect(controller, &DashboardController::messageChanged, this, [this] {
+        // Red while the message is the last error; a newer message clears it.
+        const QString text = m_controller->message();
+        m_message->setText(text);
+        m_message->setStyleSheet(text == m_lastError ? QStringLiteral("QLabel { color: #b71c1c; }")
+                                                     : QString());
+    });
     connect(controller, &DashboardController::errorOccurred, this, &MainWindow::showError);
     connect(controller, &DashboardController::profilingFinished, this,
             [this](bool ok, const QString& path) {
@@ -258,8 +263,9 @@ void MainWindow::platformChanged()
 
 void MainWindow::showError(const QString& text)
 {
+    m_lastError = text;
     m_message->setText(text);
-    statusBar()->setStyleSheet(QStringLiteral("QStatusBar { color: #b71c1c; }"));
+    m_message->setStyleSheet(QStringLiteral("QLabel { color: #b71c1c; }"));
     if (!m_errorPopups) {
         return;
     }

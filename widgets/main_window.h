@@ -86,6 +86,7 @@ private:
     QLabel* m_rate = nullptr;
     QLabel* m_simulatedBadge = nullptr;
     QPointer<QMessageBox> m_errorBox;
+    QString m_lastError;
     bool m_errorPopups = true;
     int m_redraws = 0;
 };
