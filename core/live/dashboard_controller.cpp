@@ -339,9 +339,12 @@ void DashboardController::start()
     m_snapshot = LiveSnapshot();
     // A step blocked on the old source returns at once; startRun clears the abort.
     m_worker->requestAbort();
+    const int generation = ++m_generation;
+    m_worker->setWantedGeneration(generation);
     LiveWorker* worker = m_worker;
     QMetaObject::invokeMethod(
-        worker, [worker, config, data] { worker->startRun(config, data); }, Qt::QueuedConnection);
+        worker, [worker, config, data, generation] { worker->startRun(config, data, generation); },
+        Qt::QueuedConnection);
 }
 
 void DashboardController::stop()

@@ -213,6 +213,7 @@ private:
     QString m_platformMode = QStringLiteral("discover");
     bool m_runWanted = false;  ///< start() called and stop() not since
     int m_lastLevel = -1;
+    int m_generation = 0;  ///< of the newest start(); older queued starts are skipped
     std::unique_ptr<DeviceProfiler> m_profiler;
     QTimer m_profilerPoll;
     LiveModelInfo m_info;

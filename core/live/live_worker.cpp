@@ -98,8 +98,12 @@ void LiveWorker::requestAbort()
     }
 }
 
-void LiveWorker::startRun(const LiveRunConfig& config, const std::shared_ptr<LiveRunData>& data)
+void LiveWorker::startRun(const LiveRunConfig& config, const std::shared_ptr<LiveRunData>& data,
+                          int generation)
 {
+    if (generation != m_wantedGeneration.load()) {
+        return;  // a newer start is already queued behind this one
+    }
     endRun();
     m_abort.store(false);
     m_config = config;

@@ -57,11 +57,16 @@ public:
     /// Any thread: makes a step blocked on the source return soon and stops further steps.
     /// Used before the thread is stopped, so that its event loop gets to the quit.
     void requestAbort();
+    /// Any thread: the run generation the owner wants next. A startRun() for an older one is
+    /// skipped, so that several restarts posted in a row (source, threads, platform changed
+    /// together) build one run, not one each.
+    void setWantedGeneration(int generation) { m_wantedGeneration.store(generation); }
 
     /// Ends any current run and starts a new one writing to `data`. On failure (source that
     /// does not open, bad model) reports failed() and stays stopped. This thread only (the
     /// controller posts it with QMetaObject::invokeMethod and a functor).
-    void startRun(const LiveRunConfig& config, const std::shared_ptr<LiveRunData>& data);
+    void startRun(const LiveRunConfig& config, const std::shared_ptr<LiveRunData>& data,
+                  int generation = 0);
 
 public Q_SLOTS:
     void stopRun();
@@ -96,6 +101,7 @@ private:
     LatestFrameSource* m_latest = nullptr;   ///< owned by the pipeline; guarded by m_abortMutex
     std::mutex m_abortMutex;
     std::atomic<bool> m_abort{false};
+    std::atomic<int> m_wantedGeneration{0};
     bool m_stepQueued = false;
     std::uint64_t m_decisionsSeen = 0;
 

@@ -286,6 +286,20 @@ private Q_SLOTS:
         QVERIFY(!c.isRunning());
     }
 
+    void restartsInARowEndWithTheLastChoice()
+    {
+        DashboardController c(options());
+        QVERIFY(waitFrames(c, 2));
+        c.setSource(QStringLiteral("camera:9"));
+        c.setSource(QStringLiteral("file:/nonexistent/clip.avi"));
+        c.setPlatform(QStringLiteral("simulated"));
+        c.setSource(QStringLiteral("dataset:train"));
+        QCOMPARE(c.source(), QStringLiteral("dataset:train"));
+        QTRY_VERIFY_WITH_TIMEOUT(c.isRunning() && c.isSimulated(), kWaitMs);
+        QVERIFY(waitFrames(c, 5));
+        QVERIFY(c.snapshot().label >= 0);  // the dataset, labelled
+    }
+
     void badModelOrProfile()
     {
         DashboardController c(options());
