@@ -465,10 +465,9 @@ void DashboardController::setThreads(int threads)
     m_threads = threads;
     saveSetting(kThreadsKey, threads);
     Q_EMIT threadsChanged();
-    if (m_profileSetting.isEmpty()) {
-        // The shipped profile is per thread count: open the one for the new count.
-        openModel(m_modelSetting, QString());
-    } else {
+    // Reopen: the shipped profile is per thread count, and whether the open profile matches
+    // this device depends on the count too. openModel() restarts the run.
+    if (!openModel(m_modelSetting, m_profileSetting)) {
         restartIfRunning();
     }
 }

@@ -59,6 +59,21 @@ struct LiveModelInfo
 /// frame); the worker writes bounded ring buffers; a QTimer at `tickHz` pulls one LiveSnapshot
 /// from them and emits `updated()`. Views redraw from snapshot() on that signal only.
 /// Nothing here blocks on inference.
+///
+/// Conventions for the views:
+/// - Units: latency in ms, power in W, clocks in MHz, accuracy in % (0-100), time series x in
+///   seconds since the current run started (a restart starts at 0 again with empty series).
+/// - Unknown values are NaN (LiveSnapshot::kNone), never 0: power without a sensor, top-1 of a
+///   source without labels, latency before the first frame. Targets use 0 for "no target".
+/// - updated() fires at tickHz while a run is running, plus once after it stops; nothing fires
+///   while idle. levelChanged() fires on the tick that first shows a new level (and after
+///   openModel). Property NOTIFY signals fire only on real changes.
+/// - Errors (source that does not open, bad file, failed knob or export) set message() and
+///   emit errorOccurred(); notes (source ended, profile from other hardware, profiling done)
+///   only set message(). A failed source leaves the run stopped; setSource() or start()
+///   tries again.
+/// - Setters never block: they post to the worker, and managerTargetsText()/level() follow a
+///   frame later. Knobs written with setKnob() are restored when the run ends or restarts.
 class DashboardController : public QObject
 {
     Q_OBJECT

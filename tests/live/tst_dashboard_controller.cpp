@@ -97,6 +97,21 @@ private Q_SLOTS:
         QCOMPARE(c.level(), c.levelCount() - 1);
         QVERIFY(!c.levelArch().isEmpty());
         QCOMPARE(c.managerTargetsText(), QStringLiteral("no targets"));
+
+        // Stopped: no more snapshots; started again: a new run from frame 0.
+        QSignalSpy running(&c, &DashboardController::runningChanged);
+        c.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), kWaitMs);
+        QVERIFY(!running.isEmpty());
+        QTest::qWait(200);  // the tick that draws the stop
+        updated.clear();
+        QTest::qWait(300);
+        QCOMPARE(updated.count(), 0);
+        QVERIFY(!c.snapshot().running);
+        c.start();
+        QCOMPARE(c.snapshot().framesDone, std::int64_t(0));  // a new run's snapshot
+        QTRY_VERIFY_WITH_TIMEOUT(c.isRunning(), kWaitMs);
+        QVERIFY(waitFrames(c, 3));
     }
 
     void slidersReachTheRuntimeManager()
