@@ -23,6 +23,7 @@ Rectangle {
         // Header: what runs, where, how fast.
         RowLayout {
             Layout.fillWidth: true
+            Layout.fillHeight: false  // a nested layout fills by default
             Layout.preferredHeight: Theme.touch
             spacing: Theme.gap * 2
 
@@ -76,6 +77,7 @@ Rectangle {
                 }
                 ColumnLayout {
                     Layout.fillHeight: true
+                    Layout.fillWidth: false  // the chart takes the width left
                     Layout.preferredWidth: Math.max(130, root.width * 0.16)
                     spacing: Theme.gap
 
@@ -117,6 +119,7 @@ Rectangle {
         // The three targets; the leftmost position of each is "off".
         RowLayout {
             Layout.fillWidth: true
+            Layout.fillHeight: false
             Layout.preferredHeight: Theme.touch * 2
             spacing: Theme.gap
 

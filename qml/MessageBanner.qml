@@ -28,7 +28,7 @@ Rectangle {
         maximumLineCount: 3
         elide: Text.ElideRight
         color: Theme.text
-        font.pixelSize: Theme.fontNormal
+        font.pixelSize: Theme.fontSmall
     }
     Text {
         anchors.right: parent.right

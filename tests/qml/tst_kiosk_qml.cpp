@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// Runs the tst_*.qml files of this folder (Qt Quick Test) against a real DashboardController:
+// the shipped model and its 2-thread profile, dataset replay, the SIMULATED board, a temporary
+// settings file. The controller is `LiveController` in `import Dofa.Test 1.0`.
+#include <QApplication>
+#include <QQmlEngine>
+#include <QTemporaryDir>
+#include <QtQml>
+#include <QtQuickTest>
+#include <memory>
+
+#include "kiosk_types.h"
+#include "live/dashboard_controller.h"
+
+namespace {
+
+dofa::DashboardController* g_controller = nullptr;
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    // The offscreen platform has no GL context to give Qt Quick: render in software.
+    if (!qEnvironmentVariableIsSet("QT_QUICK_BACKEND")) {
+        qputenv("QT_QUICK_BACKEND", "software");
+    }
+    // Qt Charts' QML types draw through Graphics View: a QApplication, as in the dashboard.
+    QApplication app(argc, argv);
+    QTemporaryDir dir;
+    if (!dir.isValid()) {
+        qCritical("tst_kiosk_qml: no temporary directory: %s", qPrintable(dir.errorString()));
+        return 1;
+    }
+    dofa::DashboardOptions options;
+    options.modelPath = QStringLiteral(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa");
+    options.profilePath = QStringLiteral(DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-2t.json");
+    options.source = QStringLiteral("dataset:test");
+    options.platform = QStringLiteral("simulated");
+    options.threads = 2;
+    options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+    options.restoreSettings = false;
+    options.windowSeconds = 20;
+    auto controller = std::make_unique<dofa::DashboardController>(options);
+    g_controller = controller.get();
+
+    dofa::registerKioskTypes();
+    qmlRegisterSingletonType<dofa::DashboardController>(
+        "Dofa.Test", 1, 0, "LiveController", [](QQmlEngine*, QJSEngine*) -> QObject* {
+            // Owned here, not by whichever engine asks first.
+            QQmlEngine::setObjectOwnership(g_controller, QQmlEngine::CppOwnership);
+            return g_controller;
+        });
+
+    QTEST_SET_MAIN_SOURCE_PATH
+    const int rc = quick_test_main(argc, argv, "tst_kiosk_qml", QUICK_TEST_SOURCE_DIR);
+    g_controller = nullptr;
+    controller.reset();  // stops the worker before the application goes
+    return rc;
+}
