@@ -159,7 +159,9 @@ DashboardController::~DashboardController()
     m_profilerPoll.stop();
     m_profiler.reset();  // cancels and joins
     if (m_worker) {
-        // Wake a step blocked on its source, then end the run on the worker's own thread.
+        // Skip queued starts, wake a step blocked on its source, then end the run on the
+        // worker's own thread.
+        m_worker->setWantedGeneration(++m_generation);
         m_worker->requestAbort();
         QMetaObject::invokeMethod(m_worker, &LiveWorker::stopRun, Qt::QueuedConnection);
     }
@@ -351,6 +353,7 @@ void DashboardController::stop()
 {
     m_runWanted = false;
     if (m_worker) {
+        m_worker->setWantedGeneration(++m_generation);  // skip starts still queued
         m_worker->requestAbort();
         QMetaObject::invokeMethod(m_worker, &LiveWorker::stopRun, Qt::QueuedConnection);
     }

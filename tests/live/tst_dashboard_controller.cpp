@@ -269,6 +269,27 @@ private Q_SLOTS:
         QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
     }
 
+    void destroyedQuicklyInAnyState()
+    {
+        QElapsedTimer t;
+        t.start();
+        {
+            DashboardController c(options());  // the worker is still building the run
+        }
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+        {
+            DashboardController c(options());
+            QVERIFY(waitFrames(c, 2));
+            c.startLoad(2);
+            QTRY_VERIFY_WITH_TIMEOUT(c.loadActive(), kWaitMs);
+            c.profileDevice();  // stops the run, measures on another thread
+            QVERIFY(c.isProfiling());
+            QTest::qWait(100);
+            t.start();
+        }
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+    }
+
     void missingCameraAndFileGiveClearMessages()
     {
         for (const QString& source :
