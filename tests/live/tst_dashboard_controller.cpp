@@ -375,6 +375,20 @@ private Q_SLOTS:
         QVERIFY(c.snapshot().powerW > 0);
         QVERIFY(!c.snapshot().powerTotal.points.isEmpty());
         QVERIFY(!c.snapshot().cpuClock.points.isEmpty());
+        QVERIFY(!c.snapshot().gpuClock.points.isEmpty());
+        QCOMPARE(c.snapshot().cpuClock.unit, QStringLiteral("MHz"));
+        // The SIMULATED board's clocks are in the hundreds of MHz to a few GHz (kHz / 1000).
+        const double cpuMHz = c.snapshot().cpuClock.points.back().y();
+        QVERIFY2(cpuMHz > 100 && cpuMHz < 5000, qPrintable(QString::number(cpuMHz)));
+        QVERIFY(c.snapshot().powerW < 100);  // W, not mW
+        QStringList rails;
+        for (const LiveSeries& r : c.snapshot().powerRails) {
+            rails << r.name;
+            QCOMPARE(r.unit, QStringLiteral("W"));
+        }
+        QCOMPARE(rails, QStringList({QStringLiteral("power VDD_IN"),
+                                     QStringLiteral("power VDD_CPU_GPU_CV"),
+                                     QStringLiteral("power VDD_SOC")}));
         bool threadsKnob = false, simulatedKnob = false;
         for (const auto& k : c.knobs()) {
             threadsKnob = threadsKnob || k.id == QStringLiteral("app.threads");
