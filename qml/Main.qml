@@ -55,6 +55,13 @@ Rectangle {
             }
         }
 
+        MessageBanner {
+            objectName: "messageBanner"
+            Layout.fillWidth: true
+            Layout.preferredHeight: implicitHeight
+            text: root.controller.message
+        }
+
         Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
@@ -106,14 +113,6 @@ Rectangle {
                 }
             }
 
-            // Over the panels so that a message does not shift the layout.
-            MessageBanner {
-                objectName: "messageBanner"
-                anchors.top: parent.top
-                anchors.left: parent.left
-                anchors.right: parent.right
-                text: root.controller.message
-            }
         }
 
         // The three targets; the leftmost position of each is "off".

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The controller's message (a missing camera, a bad file, a mismatched profile); tap to hide
-// it until the next message.
+// The controller's message (a missing camera, a bad file, a profile from other hardware); tap
+// to hide it until the next message. In Main.qml's column, so it pushes the panels down rather
+// than covering the chart.
 import QtQuick
 
 Rectangle {
@@ -11,8 +12,7 @@ Rectangle {
 
     onTextChanged: dismissed = false
     visible: text !== "" && !dismissed
-    z: 10
-    height: Math.max(Theme.touch, label.implicitHeight + 16)
+    implicitHeight: Math.max(Theme.touch, label.implicitHeight + 12)
     radius: 6
     color: "#e6402a1f"
     border.color: Theme.bad
@@ -20,7 +20,8 @@ Rectangle {
     Text {
         id: label
         anchors.fill: parent
-        anchors.margins: 8
+        anchors.margins: 6
+        anchors.leftMargin: 10
         anchors.rightMargin: 48
         verticalAlignment: Text.AlignVCenter
         text: banner.text

@@ -97,9 +97,12 @@ ChartView {
 
     Text {
         objectName: "currentText"
-        anchors.top: parent.top
+        // Lower right of the plot: empty on a Pareto chart (nothing is slow and inaccurate),
+        // while the running level is often top right.
+        anchors.bottom: parent.bottom
         anchors.right: parent.right
-        anchors.margins: 10
+        anchors.bottomMargin: 56
+        anchors.rightMargin: 24
         text: feeder.currentText
         color: Theme.current
         font.pixelSize: Theme.fontNormal

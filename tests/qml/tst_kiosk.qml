@@ -160,6 +160,22 @@ TestCase {
         verify(chart.feeder.latencyAxisMax >= LiveController.latencyMaxMs)
     }
 
+    function test_messageBannerShowsControllerMessage() {
+        const banner = findChild(kiosk, "messageBanner")
+        verify(banner !== null)
+        // A policy the controller does not have: it keeps its policy and says why.
+        const policy = LiveController.policy
+        LiveController.setPolicy("no-such-policy")
+        compare(LiveController.policy, policy)
+        tryVerify(function () { return LiveController.message.indexOf("no-such-policy") >= 0 }, 3000)
+        compare(banner.text, LiveController.message)
+        verify(banner.visible)
+        verify(banner.height >= 48)
+        // A tap hides it until the next message.
+        mouseClick(banner)
+        verify(!banner.visible)
+    }
+
     function test_videoShowsClassifiedFrames() {
         const panel = findChild(kiosk, "videoPanel")
         tryVerify(function () { return panel.frame.hasFrame && panel.frame.topLabel !== "" }, 5000)
