@@ -13,6 +13,7 @@
 
 #include "engine/competing_load.h"
 #include "engine/dynamic_model.h"
+#include "engine/frame_source.h"
 #include "engine/inference_pipeline.h"
 #include "engine/latest_frame_source.h"
 #include "engine/scenario.h"
@@ -355,12 +356,14 @@ void LiveWorker::pushDecisions()
     const std::uint64_t total = m_manager->decisionCount();
     const std::vector<Decision> history = m_manager->history();
     const auto fresh = static_cast<size_t>(total - m_decisionsSeen);
-    const double t = m_pipeline ? m_pipeline->elapsedSeconds() : 0.0;
+    const double elapsed = m_pipeline ? m_pipeline->elapsedSeconds() : 0.0;
+    // Decision::tNs is the manager's clock, the steady clock (its default, as here).
+    const std::int64_t nowNs = FrameSource::nowNs();
     const std::int64_t frame = m_pipeline ? std::max<std::int64_t>(0, m_pipeline->rounds() - 1) : 0;
     for (size_t k = history.size() - std::min(fresh, history.size()); k < history.size(); ++k) {
         const Decision& dec = history[k];
         LiveDecision ld;
-        ld.tSeconds = t;
+        ld.tSeconds = std::max(0.0, elapsed - static_cast<double>(nowNs - dec.tNs) * 1e-9);
         ld.frame = frame;
         ld.fromLevel = dec.fromLevel;
         ld.toLevel = dec.toLevel;

@@ -147,9 +147,13 @@ private Q_SLOTS:
         QCOMPARE(c.levelArch(),
                  QString::fromStdString(c.modelInfo().profile.levels[0].arch.toString()));
         bool reasoned = false;
+        double previous = 0;
         for (const LiveDecision& d : c.snapshot().decisions) {
             reasoned = reasoned || (d.toLevel == 0 && !d.reason.isEmpty());
+            QVERIFY(d.tSeconds >= previous);  // run time, newest last
+            previous = d.tSeconds;
         }
+        QVERIFY(previous <= c.snapshot().elapsedSeconds + 0.5);
         QVERIFY(reasoned);
 
         // Target off: back to the most accurate level.

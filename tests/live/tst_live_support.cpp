@@ -13,6 +13,7 @@
 #include "engine/source_factory.h"
 #include "engine/telemetry_ring.h"
 #include "live/shipped_files.h"
+#include "live/worker_thread.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
 
@@ -61,6 +62,20 @@ private:
     bool m_live, m_throw;
     int m_blockMs;
     int m_made = 0;
+};
+
+/// Records where it is destroyed; `block()` keeps its thread busy.
+class ProbeWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ProbeWorker(std::atomic<QThread*>* destroyedOn) : m_destroyedOn(destroyedOn) {}
+    ~ProbeWorker() override { m_destroyedOn->store(QThread::currentThread()); }
+public Q_SLOTS:
+    void block() { std::this_thread::sleep_for(std::chrono::milliseconds(800)); }
+
+private:
+    std::atomic<QThread*>* m_destroyedOn;
 };
 
 }  // namespace
@@ -113,6 +128,39 @@ private Q_SLOTS:
         writer.join();
         QVERIFY(ordered);
         QCOMPARE(ring.last(), std::int64_t(199999));
+    }
+
+    void workerThreadDeletesTheWorkerOnItsThread()
+    {
+        std::atomic<QThread*> destroyedOn{nullptr};
+        auto* worker = new ProbeWorker(&destroyedOn);
+        WorkerThread thread(worker, QStringLiteral("probe"));
+        QVERIFY(thread.isRunning());
+        QThread* workerThread = thread.thread();
+        QCOMPARE(worker->thread(), workerThread);
+        QVERIFY(thread.stopAndWait(2000));
+        QVERIFY(destroyedOn.load() != nullptr);
+        QVERIFY(destroyedOn.load() != QThread::currentThread());
+        QVERIFY(thread.stopAndWait(10));  // idempotent
+        QVERIFY(!thread.isRunning());
+    }
+
+    void workerThreadWaitIsBounded()
+    {
+        std::atomic<QThread*> destroyedOn{nullptr};
+        auto* worker = new ProbeWorker(&destroyedOn);
+        QElapsedTimer t;
+        {
+            WorkerThread thread(worker, QStringLiteral("busy probe"));
+            QMetaObject::invokeMethod(worker, "block", Qt::QueuedConnection);
+            QTest::qWait(50);
+            t.start();
+            QVERIFY(!thread.stopAndWait(100));  // busy: left to finish on its own
+        }
+        QVERIFY(t.elapsed() < 500);
+        // It finishes by itself, and the worker is still deleted on its own thread.
+        QTRY_VERIFY_WITH_TIMEOUT(destroyedOn.load() != nullptr, 5000);
+        QVERIFY(destroyedOn.load() != QThread::currentThread());
     }
 
     void replayLosesNothing()
