@@ -773,6 +773,23 @@ bool DashboardController::exportProfileCsv(const QString& path)
     return true;
 }
 
+bool DashboardController::exportCandidatesCsv(const QString& path)
+{
+    if (m_info.profile.candidates.empty()) {
+        setMessage(
+            QStringLiteral("The open profile has no candidate cloud to export to %1").arg(path),
+            true);
+        return false;
+    }
+    try {
+        writeTextAtomically(path.toStdString(), candidatesCsv(m_info.profile));
+    } catch (const std::exception& e) {
+        setMessage(QString::fromStdString(e.what()), true);
+        return false;
+    }
+    return true;
+}
+
 bool DashboardController::exportTelemetryCsv(const QString& path)
 {
     const std::vector<FrameRecord> rows =

@@ -188,7 +188,10 @@ public Q_SLOTS:
 
     // Exports. Each writes to a temporary name and renames; false with a message on error.
     bool exportProfileJson(const QString& path);
+    /// One row per level (levelsCsv of search/profile_csv.h).
     bool exportProfileCsv(const QString& path);
+    /// One row per point of the profile's candidate cloud (candidatesCsv).
+    bool exportCandidatesCsv(const QString& path);
     /// Every frame of the run that is still in the (bounded) recording buffer.
     bool exportTelemetryCsv(const QString& path);
 

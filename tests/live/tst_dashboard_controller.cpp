@@ -199,6 +199,14 @@ private Q_SLOTS:
         QVERIFY(columns > 3);
         QVERIFY(rows[0].contains(QStringLiteral("top1")));
 
+        const QString cloud = m_dir.filePath(QStringLiteral("cloud.csv"));
+        QVERIFY(c.exportCandidatesCsv(cloud));
+        QFile cl(cloud);
+        QVERIFY(cl.open(QIODevice::ReadOnly));
+        const QStringList cloudRows =
+            QString::fromUtf8(cl.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(cloudRows.size(), int(c.modelInfo().profile.candidates.size()) + 1);
+
         QFile t(telemetry);
         QVERIFY(t.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(t.readAll()).split('\n', Qt::SkipEmptyParts);
