@@ -75,10 +75,10 @@ void ParetoFeeder::refillModel()
     m_candidatePoints.clear();
     m_levelPoints.clear();
     if (m_controller) {
-        const Profile& profile = m_controller->modelInfo().profile;
+        const LiveProfile& profile = m_controller->modelInfo().profile;
         // The levels at their median latency, as the widgets' chart and the runtime manager's
         // lookup table place them.
-        for (const ProfileLevel& level : profile.levels) {
+        for (const LiveProfileLevel& level : profile.levels) {
             m_levelPoints << QPointF(level.latency.p50, level.top1);
         }
         for (const ProfileCandidate& c : profile.candidates) {

@@ -197,6 +197,7 @@ ControlPanel::ControlPanel(DashboardController* controller, QWidget* parent)
     // Follow the controller back.
     connect(controller, &DashboardController::targetsChanged, this, &ControlPanel::syncTargets);
     connect(controller, &DashboardController::modelChanged, this, &ControlPanel::syncModel);
+    connect(controller, &DashboardController::powerRangeChanged, this, &ControlPanel::syncRanges);
     connect(controller, &DashboardController::policyChanged, this, [this] {
         const QSignalBlocker block(m_policy);
         m_policy->setCurrentText(m_controller->policy());
@@ -247,7 +248,7 @@ void ControlPanel::syncTargets()
 void ControlPanel::syncRanges()
 {
     m_latency->setRange(0.01, m_controller->latencyMaxMs());
-    // No power sensor (and not SIMULATED): powerMaxW is 0 and the row is disabled.
+    // Without power data the range is a generic 20 W; it grows with the readings.
     m_power->setRange(0.01, std::max(0.01, m_controller->powerMaxW()));
     m_accuracy->setRange(m_controller->accuracyMin(), m_controller->accuracyMax());
 }

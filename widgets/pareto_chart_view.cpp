@@ -22,7 +22,7 @@ bool isSet(double v)
     return std::isfinite(v) && v > 0;
 }
 
-QString powerText(const ProfileLevel& level)
+QString powerText(const LiveProfileLevel& level)
 {
     if (level.powerMw) {
         return QStringLiteral("%1 W").arg(*level.powerMw / 1000.0, 0, 'f', 2);
@@ -99,7 +99,7 @@ ParetoChartView::ParetoChartView(QWidget* parent) : QChartView(parent)
 
 void ParetoChartView::setModelInfo(const LiveModelInfo& info)
 {
-    const Profile& profile = info.profile;
+    const LiveProfile& profile = info.profile;
     m_levelPoints.clear();
     m_levelText.clear();
     m_candidatePoints.clear();
@@ -113,7 +113,7 @@ void ParetoChartView::setModelInfo(const LiveModelInfo& info)
         maxY = std::max(maxY, p.y());
     };
     for (size_t i = 0; i < profile.levels.size(); ++i) {
-        const ProfileLevel& level = profile.levels[i];
+        const LiveProfileLevel& level = profile.levels[i];
         const QPointF p(level.latency.p50, level.top1);
         m_levelPoints << p;
         extend(p);

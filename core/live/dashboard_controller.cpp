@@ -18,6 +18,7 @@
 #include "live/live_worker.h"
 #include "live/shipped_files.h"
 #include "live/worker_thread.h"
+#include "search/profile.h"
 #include "search/profile_csv.h"
 #include "supernet/model_file.h"
 
@@ -40,11 +41,6 @@ constexpr int kStopTimeoutMs = 5000;
 constexpr int kMaxSeriesPoints = 1500;  // a chart wider than this gains nothing from more
 constexpr double kFpsWindowSeconds = 2.0;
 constexpr int kMedianFrames = 30;
-
-double nan()
-{
-    return std::numeric_limits<double>::quiet_NaN();
-}
 
 /// "latency 8" / "latency off": 0 (or less) means no target.
 QString targetCommand(const char* what, double value)
@@ -219,7 +215,8 @@ bool DashboardController::openModel(const QString& modelPath, const QString& pro
     m_info.modelPath = model;
     m_info.profilePath = profile;
     m_info.spec = m_model->spec;
-    m_info.profile = std::move(loaded);
+    m_profile = std::make_shared<const Profile>(std::move(loaded));
+    m_info.profile = LiveProfile::from(*m_profile);
     const auto& names = FashionMnist::classNames();
     for (int c = 0; c < m_info.spec.numClasses; ++c) {
         m_info.classNames << (m_info.spec.numClasses == static_cast<int>(names.size())
@@ -244,6 +241,7 @@ bool DashboardController::openModel(const QString& modelPath, const QString& pro
                        .arg(QFileInfo(profile).fileName(), m_info.deviceText),
                    false);
     }
+    updatePowerRange(true);
     Q_EMIT modelChanged();
     Q_EMIT levelChanged(level());
     restartIfRunning();
@@ -267,7 +265,7 @@ QString DashboardController::levelArch() const
 double DashboardController::latencyMaxMs() const
 {
     double slowest = 0;
-    for (const ProfileLevel& l : m_info.profile.levels) {
+    for (const LiveProfileLevel& l : m_info.profile.levels) {
         slowest = std::max(slowest, std::max(l.latency.p90, l.latency.p50));
     }
     // Room above the slowest level: a target there means "no constraint in practice".
@@ -276,24 +274,38 @@ double DashboardController::latencyMaxMs() const
 
 double DashboardController::powerMaxW() const
 {
+    return m_powerMaxW;
+}
+
+void DashboardController::updatePowerRange(bool modelOpened)
+{
     double most = 0;
-    for (const ProfileLevel& l : m_info.profile.levels) {
-        if (l.powerMw) {
-            most = std::max(most, *l.powerMw * 1e-3);
+    if (modelOpened) {
+        for (const LiveProfileLevel& l : m_info.profile.levels) {
+            if (l.powerMw) {
+                most = std::max(most, *l.powerMw * 1e-3);
+            }
         }
+    } else {
+        most = m_powerMaxW / 1.5;
     }
-    const LiveSnapshot& s = m_snapshot;
-    if (!std::isnan(s.powerW)) {
-        most = std::max(most, s.powerW);
+    if (!std::isnan(m_snapshot.powerW)) {
+        most = std::max(most, m_snapshot.powerW);
     }
-    // Without a measured level power, a range that covers small boards and laptops.
-    return most > 0 ? std::ceil(most * 1.5) : 20.0;
+    // Half as much again above the highest power seen, so the budget can sit above it; without
+    // a measured level power, a range that covers small boards and laptops. The range only
+    // grows while a model is open: a slider whose scale moved under the finger is unusable.
+    const double range = most > 0 ? std::ceil(most * 1.5) : 20.0;
+    if (modelOpened ? range != m_powerMaxW : range > m_powerMaxW) {
+        m_powerMaxW = range;
+        Q_EMIT powerRangeChanged();
+    }
 }
 
 double DashboardController::accuracyMin() const
 {
     double lo = 100;
-    for (const ProfileLevel& l : m_info.profile.levels) {
+    for (const LiveProfileLevel& l : m_info.profile.levels) {
         lo = std::min(lo, l.top1);
     }
     return m_info.profile.levels.empty() ? 0.0 : std::floor(lo - 1.0);
@@ -302,7 +314,7 @@ double DashboardController::accuracyMin() const
 double DashboardController::accuracyMax() const
 {
     double hi = 0;
-    for (const ProfileLevel& l : m_info.profile.levels) {
+    for (const LiveProfileLevel& l : m_info.profile.levels) {
         hi = std::max(hi, l.top1);
     }
     return m_info.profile.levels.empty() ? 100.0 : std::min(100.0, std::ceil(hi));
@@ -325,7 +337,7 @@ void DashboardController::start()
     LiveRunConfig config;
     config.model = m_model;
     config.modelPath = m_info.modelPath;
-    config.profile = m_info.profile;
+    config.profile = *m_profile;
     config.source = m_source;
     config.datasetDir = m_options.datasetDir;
     config.sourceFps = m_options.sourceFps;
@@ -573,6 +585,9 @@ void DashboardController::onTick()
         return;  // idle, and the last snapshot already shows it: nothing new to draw
     }
     buildSnapshot();
+    if (!std::isnan(m_snapshot.powerW) && m_snapshot.powerW * 1.5 > m_powerMaxW) {
+        updatePowerRange(false);
+    }
     Q_EMIT updated();
     if (m_snapshot.currentLevel != m_lastLevel) {
         m_lastLevel = m_snapshot.currentLevel;
@@ -684,7 +699,7 @@ void DashboardController::profileDevice()
     DeviceProfiler::Input in;
     in.model = m_model;
     in.modelPath = m_info.modelPath;
-    in.profile = m_info.profile;
+    in.profile = *m_profile;
     in.profilePath = m_info.profilePath;
     in.threads = m_threads;
     in.outputDir =
@@ -750,7 +765,7 @@ bool DashboardController::exportProfileJson(const QString& path)
         return false;
     }
     try {
-        m_info.profile.save(path.toStdString());
+        m_profile->save(path.toStdString());
     } catch (const std::exception& e) {
         setMessage(QString::fromStdString(e.what()), true);
         return false;
@@ -765,7 +780,7 @@ bool DashboardController::exportProfileCsv(const QString& path)
         return false;
     }
     try {
-        writeTextAtomically(path.toStdString(), levelsCsv(m_info.profile));
+        writeTextAtomically(path.toStdString(), levelsCsv(*m_profile));
     } catch (const std::exception& e) {
         setMessage(QString::fromStdString(e.what()), true);
         return false;
@@ -782,7 +797,7 @@ bool DashboardController::exportCandidatesCsv(const QString& path)
         return false;
     }
     try {
-        writeTextAtomically(path.toStdString(), candidatesCsv(m_info.profile));
+        writeTextAtomically(path.toStdString(), candidatesCsv(*m_profile));
     } catch (const std::exception& e) {
         setMessage(QString::fromStdString(e.what()), true);
         return false;

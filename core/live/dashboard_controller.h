@@ -10,8 +10,8 @@
 #include <optional>
 #include <vector>
 
+#include "live/live_profile.h"
 #include "live/live_snapshot.h"
-#include "search/profile.h"
 #include "supernet/supernet_spec.h"
 
 namespace dofa {
@@ -21,6 +21,7 @@ class LiveWorker;
 class WorkerThread;
 struct LiveRunData;
 struct ModelFile;
+struct Profile;
 
 /// How the controller starts; the dashboard's command line fills it, tests set it directly.
 struct DashboardOptions
@@ -46,7 +47,9 @@ struct LiveModelInfo
 {
     QString modelPath, profilePath;
     SupernetSpec spec;
-    Profile profile;  ///< levels (arch, top-1, latency, power) and the candidate cloud
+    /// Levels (arch, top-1, latency, power) and the candidate cloud; torch-free copy of the
+    /// open Profile, whose BN statistics stay in the controller.
+    LiveProfile profile;
     QStringList classNames;
     bool profileMatchesDevice = false;  ///< measured on this processor with these threads
     QString deviceText;                 ///< "measured on ..., this machine is ..."
@@ -85,7 +88,7 @@ class DashboardController : public QObject
     // Slider ranges from the open profile (a bit beyond its slowest level, its power range,
     // its accuracy range).
     Q_PROPERTY(double latencyMaxMs READ latencyMaxMs NOTIFY modelChanged)
-    Q_PROPERTY(double powerMaxW READ powerMaxW NOTIFY modelChanged)
+    Q_PROPERTY(double powerMaxW READ powerMaxW NOTIFY powerRangeChanged)
     Q_PROPERTY(double accuracyMin READ accuracyMin NOTIFY modelChanged)
     Q_PROPERTY(double accuracyMax READ accuracyMax NOTIFY modelChanged)
     Q_PROPERTY(QString policy READ policy WRITE setPolicy NOTIFY policyChanged)
@@ -200,6 +203,8 @@ Q_SIGNALS:
     void targetsChanged();
     void modelChanged();
     void levelChanged(int level);
+    /// powerMaxW() grew (a reading beyond the range) or a model was opened.
+    void powerRangeChanged();
     void policyChanged();
     void sourceChanged();
     void threadsChanged();
@@ -214,6 +219,9 @@ Q_SIGNALS:
     void profilingFinished(bool ok, const QString& profilePath);
 
 private:
+    /// Recomputes powerMaxW: from the profile and the newest reading when a model was opened,
+    /// else only upwards from the newest reading.
+    void updatePowerRange(bool modelOpened);
     void onTick();
     void pullState();
     void buildSnapshot();
@@ -226,6 +234,8 @@ private:
     DashboardOptions m_options;
     std::unique_ptr<QSettings> m_settings;
     std::shared_ptr<const ModelFile> m_model;  ///< the open model file (read once)
+    std::shared_ptr<const Profile> m_profile;  ///< the open profile, with BN statistics
+    double m_powerMaxW = 20;  ///< latched: grows with readings, never shrinks while open
     std::shared_ptr<LiveRunData> m_data;       ///< the current run's buffers
     QString m_modelSetting, m_profileSetting;  ///< as chosen: empty means the shipped file
     QString m_platformMode = QStringLiteral("discover");

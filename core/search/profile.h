@@ -8,6 +8,7 @@
 
 #include "device_descriptor.h"
 #include "latency_meter.h"
+#include "profile_candidate.h"
 #include "supernet/bn_stats.h"
 #include "supernet/subnet_arch.h"
 #include "supernet/supernet_spec.h"
@@ -26,16 +27,6 @@ struct ProfileLevel
     std::optional<double> powerMw;   ///< mean power while running it, where a sensor exists
     std::optional<double> energyMj;  ///< energy per inference, where a sensor exists
     BnStats bn;                      ///< calibrated statistics; empty: supernet's running stats
-};
-
-/// A point of the candidate cloud the front was picked from.
-struct ProfileCandidate
-{
-    SubnetArch arch;
-    double top1 = 0;
-    double latencyMs = 0;
-    bool measured = false;  ///< true: measured; false: predicted (accuracy and latency)
-    std::string source;     ///< which search produced it ("random", "evolution", "width", ...)
 };
 
 /// The level table of one model on one device (DESIGN.md "Profile"). JSON is the source of

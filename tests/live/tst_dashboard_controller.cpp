@@ -368,7 +368,7 @@ private Q_SLOTS:
         QVERIFY(!c.openModel(QString(), bad));
         QVERIFY(c.message().contains(bad));
         // A profile for another model file (checksum): a mismatch, named.
-        Profile other = c.modelInfo().profile;
+        Profile other = Profile::load(c.modelInfo().profilePath.toStdString(), c.modelInfo().spec);
         other.modelChecksum = std::string(64, '0');
         const QString otherPath = m_dir.filePath(QStringLiteral("other.json"));
         other.save(otherPath.toStdString());
@@ -487,7 +487,7 @@ private Q_SLOTS:
     {
         // The levels only (no candidate cloud): a few seconds of measuring.
         DashboardController c(options());
-        Profile small = c.modelInfo().profile;
+        Profile small = Profile::load(c.modelInfo().profilePath.toStdString(), c.modelInfo().spec);
         small.candidates.clear();
         small.device.cpuModel = "some other CPU";
         const QString path = m_dir.filePath(QStringLiteral("small.json"));

@@ -124,7 +124,7 @@ void TestWidgets::panelsShowTheRun()
     QVERIFY(lines[3].startsWith(QStringLiteral("truth: ")));
 
     // The Pareto chart holds every candidate and every level of the profile.
-    const Profile& profile = m_controller->modelInfo().profile;
+    const LiveProfile& profile = m_controller->modelInfo().profile;
     QCOMPARE(m_window->paretoView()->candidateCount(), static_cast<int>(profile.candidates.size()));
     QCOMPARE(m_window->paretoView()->levelCount(), 8);
     QVERIFY(m_window->paretoView()->levelText(0).contains(
@@ -184,7 +184,7 @@ void TestWidgets::levelSwitchMovesSubnetAndParetoHighlight()
 {
     SubnetDiagramView* subnet = m_window->subnetView();
     ParetoChartView* pareto = m_window->paretoView();
-    const Profile& profile = m_controller->modelInfo().profile;
+    const LiveProfile& profile = m_controller->modelInfo().profile;
     QTRY_VERIFY_WITH_TIMEOUT(subnet->shownLevel() == m_controller->level() &&
                                  pareto->highlightedLevel() == m_controller->level(),
                              3000);
@@ -317,7 +317,7 @@ void TestWidgets::controlsDriveTheController()
 void TestWidgets::hoveringALevelShowsItsTooltip()
 {
     ParetoChartView* pareto = m_window->paretoView();
-    const Profile& profile = m_controller->modelInfo().profile;
+    const LiveProfile& profile = m_controller->modelInfo().profile;
     const int level = 0;  // away from the current-level marker drawn over it
     const QPointF value(profile.levels[level].latency.p50, profile.levels[level].top1);
     const QPoint inView = pareto->mapFromScene(pareto->chart()->mapToPosition(value));
