@@ -19,6 +19,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <ctime>
@@ -89,14 +90,19 @@ struct PhaseResult
     double guiCorePct = 0;      ///< GUI thread CPU per wall second, % of one core
     double fps = 0;
     long long dropped = 0;
+    double p50Ms = -1, p99Ms = -1;  ///< per-frame latency over the phase (controller phases)
 };
 
 void print(const char* name, const PhaseResult& r)
 {
     std::printf(
         "%-11s process %6.1f %% of a core   GUI thread %5.1f %%   %6.2f frames/s   "
-        "%lld dropped\n",
+        "%lld dropped",
         name, r.processCorePct, r.guiCorePct, r.fps, r.dropped);
+    if (r.p50Ms >= 0) {
+        std::printf("   latency p50 %.2f ms, p99 %.2f ms", r.p50Ms, r.p99Ms);
+    }
+    std::printf("\n");
 }
 
 /// The peer: the pipeline alone, paced the same way, on a plain thread.
@@ -151,6 +157,19 @@ PhaseResult measure(DashboardController& c, double warmup, double seconds)
     r.guiCorePct = 100 * (threadCpuSeconds() - g0) / wall;
     r.fps = static_cast<double>(s1.framesDone - s0.framesDone) / wall;
     r.dropped = static_cast<long long>(s1.framesDropped - s0.framesDropped);
+    // Frames of the measured phase (x is seconds since the run started).
+    const double from = s1.elapsedSeconds - wall;
+    std::vector<double> ms;
+    for (const QPointF& p : s1.latency.points) {
+        if (p.x() >= from) {
+            ms.push_back(p.y());
+        }
+    }
+    if (!ms.empty()) {
+        std::sort(ms.begin(), ms.end());
+        r.p50Ms = ms[ms.size() / 2];
+        r.p99Ms = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+    }
     return r;
 }
 
