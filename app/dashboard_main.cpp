@@ -79,8 +79,8 @@ int main(int argc, char** argv)
                                       QStringLiteral("discover (default), simulated or none"),
                                       QStringLiteral("MODE"), QStringLiteral("discover"));
     const QCommandLineOption threads(QStringLiteral("threads"),
-                                     QStringLiteral("inference threads (default 2)"),
-                                     QStringLiteral("N"), QStringLiteral("2"));
+                                     QStringLiteral("inference threads (default 1)"),
+                                     QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption settings(QStringLiteral("settings"),
                                       QStringLiteral("settings file (INI) instead of the user's"),
                                       QStringLiteral("FILE"));

@@ -196,18 +196,19 @@ int main(int argc, char** argv)
     o.source = "dataset:test";
     o.sourceFps = p.value(fps).toDouble();
     o.platform = "none";
-    o.threads = 2;
     o.settingsFile = dir.filePath("bench.ini");
     o.restoreSettings = false;
     const std::string model = DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa";
-    const std::string profile = DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-2t.json";
+    const std::string profile = std::string(DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-") +
+                                std::to_string(o.threads) + "t.json";
     o.modelPath = QString::fromStdString(model);
     o.profilePath = QString::fromStdString(profile);
 
     std::printf(
-        "dashboard_bench: %s paced at %.0f frames/s, shipped model, 2 threads, %.0f s "
+        "dashboard_bench: %s paced at %.0f frames/s, shipped model, %d threads, %.0f s "
         "per phase after %.0f s of warm-up, QPA %s\n",
-        qPrintable(o.source), o.sourceFps, s, warmup, qPrintable(QGuiApplication::platformName()));
+        qPrintable(o.source), o.sourceFps, o.threads, s, warmup,
+        qPrintable(QGuiApplication::platformName()));
     const PhaseResult peer = inferenceOnly(o, model, profile, warmup, s);
     print("inference", peer);
     PhaseResult headless;

@@ -32,7 +32,11 @@ struct DashboardOptions
     QString datasetDir;                               ///< empty: FashionMnist::defaultDir()
     double sourceFps = 30;                            ///< pacing of dataset and file sources
     QString platform = QStringLiteral("discover");    ///< discover, simulated or none
-    int threads = 2;
+    /// One intra-op thread: frames paced at 30 fps leave the cores idle between frames, and
+    /// waking a second OpenMP thread for every operator cost more than it saved (the smallest
+    /// level of the shipped model: 1.2 ms mean with 1 thread, 6.0 ms with 2, `dofa run --fps
+    /// 30` on the 2-core development VM; unpaced, 2 threads are faster).
+    int threads = 1;
     /// QSettings file (INI) for remembered settings; empty: the user's default location.
     /// Tests point it at a temporary file.
     QString settingsFile;

@@ -462,7 +462,7 @@ private Q_SLOTS:
             c.setPowerBudgetW(4);
             c.setMinAccuracy(88);
             c.setPolicy(QStringLiteral("lookup"));
-            c.setThreads(1);
+            c.setThreads(2);
             c.setSource(QStringLiteral("dataset:train"));
             c.setPlatform(QStringLiteral("simulated"));
         }
@@ -471,12 +471,12 @@ private Q_SLOTS:
         QCOMPARE(c.powerBudgetW(), 4.0);
         QCOMPARE(c.minAccuracy(), 88.0);
         QCOMPARE(c.policy(), QStringLiteral("lookup"));
-        QCOMPARE(c.threads(), 1);
+        QCOMPARE(c.threads(), 2);
         QCOMPARE(c.source(), QStringLiteral("dataset:train"));
         QCOMPARE(c.platformMode(), QStringLiteral("simulated"));
         QCOMPARE(c.options().platform, QStringLiteral("simulated"));
-        // One thread: the shipped 1-thread profile.
-        QVERIFY(c.modelInfo().profilePath.endsWith(QStringLiteral("cpu-1t.json")));
+        // Two threads: the shipped 2-thread profile.
+        QVERIFY(c.modelInfo().profilePath.endsWith(QStringLiteral("cpu-2t.json")));
         QTRY_VERIFY_WITH_TIMEOUT(c.isSimulated(), kWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(c.managerTargetsText(),
                                   QStringLiteral("latency ≤ 12.5 ms, power ≤ 4 W, accuracy ≥ 88 %"),
