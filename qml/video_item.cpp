@@ -5,39 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "frame_image.h"
 #include "live/dashboard_controller.h"
 
 namespace dofa {
-
-namespace {
-
-/// A deep copy of an 8-bit gray, BGR or BGRA frame; a null image for anything else (the video
-/// then stays dark rather than showing garbage).
-QImage toImage(const cv::Mat& mat)
-{
-    if (mat.empty() || mat.depth() != CV_8U) {
-        return {};
-    }
-    QImage::Format format = QImage::Format_Invalid;
-    switch (mat.channels()) {
-        case 1:
-            format = QImage::Format_Grayscale8;
-            break;
-        case 3:
-            format = QImage::Format_BGR888;
-            break;
-        case 4:
-            format = QImage::Format_ARGB32;  // BGRA bytes on a little-endian machine
-            break;
-        default:
-            return {};
-    }
-    // The view borrows the Mat's bytes: copy() so the image owns them once the snapshot moves on.
-    const QImage view(mat.data, mat.cols, mat.rows, static_cast<qsizetype>(mat.step), format);
-    return view.copy();
-}
-
-}  // namespace
 
 VideoItem::VideoItem(QQuickItem* parent)
     : QQuickPaintedItem(parent), m_topScore(std::numeric_limits<double>::quiet_NaN())
@@ -98,7 +69,7 @@ void VideoItem::pull()
         return;  // same frame as last tick: nothing to convert or repaint
     }
     m_frameIndex = s.frameIndex;
-    m_image = toImage(s.frame);
+    m_image = frameToImage(s.frame);
     const int top = s.topClass[0];
     m_topLabel = className(top);
     m_topScore = top >= 0 ? double(s.topScore[0]) : std::numeric_limits<double>::quiet_NaN();

@@ -4,37 +4,10 @@
 #include <QPainter>
 #include <cmath>
 
+#include "frame_image.h"
 #include "live/live_snapshot.h"
 
 namespace dofa {
-
-namespace {
-
-/// A deep copy of an 8-bit gray, BGR or BGRA frame; null for any other type.
-QImage toImage(const cv::Mat& mat)
-{
-    if (mat.empty() || mat.depth() != CV_8U) {
-        return {};
-    }
-    QImage::Format format = QImage::Format_Invalid;
-    switch (mat.channels()) {
-        case 1:
-            format = QImage::Format_Grayscale8;
-            break;
-        case 3:
-            format = QImage::Format_BGR888;
-            break;
-        case 4:
-            format = QImage::Format_ARGB32;  // BGRA bytes on a little-endian machine
-            break;
-        default:
-            return {};
-    }
-    const QImage view(mat.data, mat.cols, mat.rows, static_cast<qsizetype>(mat.step), format);
-    return view.copy();  // the worker may reuse its buffer after the snapshot is replaced
-}
-
-}  // namespace
 
 VideoView::VideoView(QWidget* parent) : QWidget(parent)
 {
@@ -46,7 +19,7 @@ void VideoView::showSnapshot(const LiveSnapshot& s)
 {
     if (s.frameIndex != m_frameIndex) {
         m_frameIndex = s.frameIndex;
-        m_image = toImage(s.frame);
+        m_image = frameToImage(s.frame);
     }
     m_label = s.label;
     m_topClass = s.topClass;
