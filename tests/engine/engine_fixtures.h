@@ -64,6 +64,24 @@ inline Profile measuredProfile(const Supernet& net, const std::vector<std::strin
     return p;
 }
 
+/// A profile of levelArchTexts() with declared latencies (2, 3, 4, 5 ms) and top-1 (82..85 %):
+/// for tests about the cache and the backends, not about timing.
+inline Profile declaredProfile(const SupernetSpec& spec)
+{
+    Profile p;
+    p.modelName = spec.name;
+    p.modelChecksum = "test";
+    double ms = 1.0;
+    for (const std::string& text : levelArchTexts()) {
+        ProfileLevel l;
+        l.arch = SubnetArch::parse(text, spec);
+        l.latency.mean = l.latency.p50 = l.latency.p90 = (ms += 1.0);
+        l.top1 = 80 + ms;
+        p.levels.push_back(l);
+    }
+    return p;
+}
+
 /// `n` random 28x28 images with labels 0..9.
 inline FashionMnist syntheticImages(int n)
 {

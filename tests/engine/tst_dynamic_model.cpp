@@ -23,19 +23,8 @@ private:
     Profile fixedProfile(const Supernet& net) const
     {
         // Declared latencies: this test is about the cache, not about timing.
-        Profile p;
-        p.modelName = m_spec.name;
-        p.modelChecksum = "test";
-        double ms = 1.0;
-        for (const std::string& text : test::levelArchTexts()) {
-            ProfileLevel l;
-            l.arch = SubnetArch::parse(text, m_spec);
-            l.latency.mean = l.latency.p50 = l.latency.p90 = (ms += 1.0);
-            l.top1 = 80 + ms;
-            p.levels.push_back(l);
-        }
         (void)net;
-        return p;
+        return test::declaredProfile(m_spec);
     }
 
 private Q_SLOTS:

@@ -23,17 +23,7 @@ private:
     /// export must fold those, not the supernet's running ones).
     Profile profile(Supernet& net) const
     {
-        Profile p;
-        p.modelName = m_spec.name;
-        p.modelChecksum = "test";
-        double ms = 1.0;
-        for (const std::string& text : test::levelArchTexts()) {
-            ProfileLevel l;
-            l.arch = SubnetArch::parse(text, m_spec);
-            l.latency.mean = l.latency.p50 = l.latency.p90 = (ms += 1.0);
-            l.top1 = 80 + ms;
-            p.levels.push_back(l);
-        }
+        Profile p = test::declaredProfile(m_spec);
         net->beginBnCalibration();
         {
             torch::NoGradGuard g;
