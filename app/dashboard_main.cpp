@@ -169,7 +169,8 @@ int main(int argc, char** argv)
                          qPrintable(kioskWindow->loadErrors()));
             return 1;
         }
-        kioskWindow->show();
+        // The board's own display, whole: the kiosk has no window decorations to offer.
+        kioskWindow->showFullScreen();
         save = [&kioskWindow](const QString& path) { return kioskWindow->saveScreenshot(path); };
     }
 #endif
