@@ -152,11 +152,12 @@ void TestKioskWindow::screenshotShowsEveryPanel()
             qPrintable(
                 QStringLiteral("%1 is flat (gray std dev %2)").arg(QLatin1String(name)).arg(sd)));
     }
-    // The video shows a frame, not only its background: the middle of the panel varies.
+    // The video shows a frame, not only its black background: the panel above the overlay
+    // varies. The whole upper part, not its middle: the middle of one Fashion-MNIST image can be
+    // flat (a bag, a shirt's front) while the object's edges against the black border never are.
     const QRect video = sceneRect("videoPanel");
-    const QRect middle = video.adjusted(video.width() / 4, video.height() / 4, -video.width() / 4,
-                                        -video.height() / 3);
-    QVERIFY2(grayStdDev(shot, middle) > 4, "no frame in the video panel");
+    const QRect upper = video.adjusted(0, 0, 0, -video.height() / 3);
+    QVERIFY2(grayStdDev(shot, upper) > 4, "no frame in the video panel");
 }
 
 void TestKioskWindow::levelIndicatorShowsControllerLevel()
