@@ -267,6 +267,14 @@ int cmdSearch(const QStringList& args)
             b.name.c_str(), b.points.size(), b.hypervolume, b.speedupMedian, b.speedupMax);
     }
     printLevels(profile);
+    if (profile.levels.size() < static_cast<size_t>(o.levels)) {
+        // Not an error: the measured front is what it is. An untrained or poorly trained model
+        // often has one where the fastest sub-network also scores best.
+        std::fprintf(stderr,
+                     "note: the measured Pareto front has only %zu point(s); %d levels were "
+                     "asked for\n",
+                     profile.levels.size(), o.levels);
+    }
     std::printf("wrote %s\n", out.c_str());
     return kExitOk;
 }

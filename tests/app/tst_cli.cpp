@@ -175,7 +175,11 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("baseline width"));
         QVERIFY(r.out.contains("baseline random"));
         const Profile prof = Profile::load(profile.toStdString(), m.spec);
-        QVERIFY(prof.levels.size() >= 2 && prof.levels.size() <= 6);
+        // The model is untrained and the test set has 60 images: accuracies sit near chance and
+        // latencies are noisy, so the measured front may collapse to a single point (CI saw
+        // it once). Fewer levels than asked must then be said, not hidden.
+        QVERIFY(prof.levels.size() >= 1 && prof.levels.size() <= 6);
+        QCOMPARE(r.err.contains("measured Pareto front has only"), prof.levels.size() < 6);
         QCOMPARE(prof.modelChecksum, ModelFile::load(model.toStdString()).checksum);
         for (size_t i = 1; i < prof.levels.size(); ++i) {
             QVERIFY(prof.levels[i].latency.mean >= prof.levels[i - 1].latency.mean);
