@@ -125,9 +125,10 @@ void InferencePipeline::runLane(LaneState& state)
             const std::int64_t start = nowNs();
             const torch::Tensor image = state.converter.toTensor(frame.image);
             const torch::Tensor logits = state.lane.model->forward(image);
-            r.predicted = static_cast<int>(logits.argmax(1).item<std::int64_t>());
             // Top-3 of 1 x classes logits: a few microseconds, inside the timed span because
-            // it is part of what a frame costs the application.
+            // it is part of what a frame costs the application. The prediction is the first of
+            // them, not a separate arg-max: on tied logits the two may pick different classes,
+            // and the overlay must show what was predicted.
             const torch::Tensor probs = torch::softmax(logits[0].to(torch::kFloat), 0);
             const auto k = std::min<std::int64_t>(3, probs.size(0));
             const auto top = probs.topk(k);
@@ -138,6 +139,7 @@ void InferencePipeline::runLane(LaneState& state)
                     static_cast<int>(classes.data_ptr<std::int64_t>()[i]);
                 r.topScore[static_cast<size_t>(i)] = scores.data_ptr<float>()[i];
             }
+            r.predicted = r.topClass[0];
             if (m_board) {
                 // SIMULATED clock: the frame takes f_max / f as long as the host ran it.
                 m_board->injectDelay(std::chrono::nanoseconds(nowNs() - start),

@@ -45,7 +45,8 @@ TelemetryCsvWriter::~TelemetryCsvWriter()
 const char* TelemetryCsvWriter::header()
 {
     return "frame,model,t_s,level,latency_ms,target_latency_ms,within_target,label,predicted,"
-           "correct,power_mw,cpu_freq_khz,load,next_level,switch_ms,switch_cached,decision";
+           "correct,top1_class,top1_p,top2_class,top2_p,top3_class,top3_p,power_mw,cpu_freq_khz,"
+           "load,next_level,switch_ms,switch_cached,decision";
 }
 
 void TelemetryCsvWriter::write(const FrameRecord& r)
@@ -66,6 +67,18 @@ void TelemetryCsvWriter::write(const FrameRecord& r)
         m_out << r.label << ',' << r.predicted << ',' << (r.correct() ? 1 : 0);
     } else {
         m_out << ',' << r.predicted << ',';
+    }
+    // The three most probable classes as the overlay shows them; empty where the model has
+    // fewer classes.
+    for (size_t k = 0; k < r.topClass.size(); ++k) {
+        m_out << ',';
+        if (r.topClass[k] >= 0) {
+            std::snprintf(buf, sizeof buf, "%d,%.4f", r.topClass[k],
+                          static_cast<double>(r.topScore[k]));
+            m_out << buf;
+        } else {
+            m_out << ',';
+        }
     }
     m_out << ',' << opt(r.powerMw, "%.1f") << ',' << opt(r.cpuFreqKhz, "%.0f") << ','
           << quoted(r.load) << ',' << r.nextLevel << ',';

@@ -271,6 +271,16 @@ private Q_SLOTS:
         const QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split('\n');
         QCOMPARE(lines.size(), 41);
         QVERIFY(lines[11].startsWith("10,0,"));
+        // The most probable class is the prediction; three classes, probabilities descending.
+        const QStringList head = lines[0].split(',');
+        const QStringList row = lines[11].split(',');
+        const int predicted = head.indexOf("predicted");
+        const int top1 = head.indexOf("top1_class");
+        QVERIFY(predicted >= 0 && top1 >= 0);
+        QCOMPARE(row[top1], row[predicted]);
+        QVERIFY(row[top1 + 1].toDouble() >= row[top1 + 3].toDouble());
+        QVERIFY(row[top1 + 3].toDouble() >= row[top1 + 5].toDouble());
+        QVERIFY(!row[top1 + 4].isEmpty());  // ten classes: a third one exists
         QVERIFY(!QFile::exists(csv + ".part"));
 
         // A bad scenario line names the file and the line (exit 3); no profile for the thread

@@ -131,6 +131,8 @@ private Q_SLOTS:
             r.targetLatencyMs = 1.0;
             r.label = 3;
             r.predicted = 3;
+            r.topClass = {3, 5, -1};  // a model with two classes
+            r.topScore = {0.75f, 0.25f, 0.f};
             r.nextLevel = 1;
             r.decision = "p50 1.25 ms > target 1 ms, \"step\"";
             w.write(r);
@@ -145,7 +147,7 @@ private Q_SLOTS:
         QCOMPARE(lines[0], QByteArray(TelemetryCsvWriter::header()));
         QCOMPARE(lines[1].split(',').size(), lines[0].split(',').size() + 1);  // comma in text
         QVERIFY(lines[1].startsWith("7,0,"));
-        QVERIFY(lines[1].contains(",1.2500,1.000,0,3,3,1,"));
+        QVERIFY(lines[1].contains(",1.2500,1.000,0,3,3,1,3,0.7500,5,0.2500,,,"));
         QVERIFY(lines[1].endsWith("\"p50 1.25 ms > target 1 ms, \"\"step\"\"\""));
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, TelemetryCsvWriter("/nonexistent/dir/t.csv"));
     }
