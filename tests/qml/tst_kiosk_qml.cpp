@@ -9,6 +9,7 @@
 #include <QtQuickTest>
 #include <memory>
 
+#include "../live/live_fixtures.h"
 #include "kiosk_types.h"
 #include "live/dashboard_controller.h"
 
@@ -31,15 +32,8 @@ int main(int argc, char** argv)
         qCritical("tst_kiosk_qml: no temporary directory: %s", qPrintable(dir.errorString()));
         return 1;
     }
-    dofa::DashboardOptions options;
-    options.modelPath = QStringLiteral(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa");
-    options.profilePath = QStringLiteral(DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-2t.json");
-    options.source = QStringLiteral("dataset:test");
-    options.platform = QStringLiteral("simulated");
-    options.threads = 2;
-    options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-    options.restoreSettings = false;
-    options.windowSeconds = 20;
+    const dofa::DashboardOptions options = dofa::test::shippedDashboardOptions(
+        dir.filePath(QStringLiteral("settings.ini")), QStringLiteral("simulated"));
     auto controller = std::make_unique<dofa::DashboardController>(options);
     g_controller = controller.get();
 

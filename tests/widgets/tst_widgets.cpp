@@ -3,6 +3,7 @@
 #include <QChart>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,6 +19,7 @@
 #include <memory>
 #include <set>
 
+#include "../live/live_fixtures.h"
 #include "control_panel.h"
 #include "decision_log_view.h"
 #include "engine/capture_source.h"
@@ -82,15 +84,8 @@ private:
 void TestWidgets::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    DashboardOptions options;
-    options.modelPath = QStringLiteral(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa");
-    options.profilePath = QStringLiteral(DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-2t.json");
-    options.source = QStringLiteral("dataset:test");
-    options.platform = QStringLiteral("none");
-    options.threads = 2;
-    options.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
-    options.restoreSettings = false;
-    options.windowSeconds = 20;
+    const DashboardOptions options = test::shippedDashboardOptions(
+        m_dir.filePath(QStringLiteral("settings.ini")), QStringLiteral("none"));
     m_controller = std::make_unique<DashboardController>(options);
     QCOMPARE(m_controller->levelCount(), 8);
     m_window = std::make_unique<MainWindow>(m_controller.get());
@@ -148,13 +143,22 @@ void TestWidgets::panelsShowTheRun()
 
     // Charts redraw every tick, but their axes move only when a range changes (the x window
     // in whole seconds): far fewer than 5 charts x 2 axes per redraw.
+    // Both counts are taken against the wall time that really passed: on a loaded CI machine
+    // the wait overruns and the GUI thread gets less time, which must not fail the test.
     const int axesBefore = m_window->timeSeries()->axisUpdates();
     const int redrawsBefore = m_window->redraws();
+    QElapsedTimer waited;
+    waited.start();
     QTest::qWait(1500);
+    const double seconds = waited.elapsed() / 1000.0;
     const int redrawsDone = m_window->redraws() - redrawsBefore;
-    QVERIFY(redrawsDone >= 15);
-    QVERIFY2(m_window->timeSeries()->axisUpdates() - axesBefore <= 3 * 10,
-             qPrintable(QString::number(m_window->timeSeries()->axisUpdates() - axesBefore)));
+    const int axesDone = m_window->timeSeries()->axisUpdates() - axesBefore;
+    // 20 Hz nominal; at least 8 Hz even when starved.
+    QVERIFY2(redrawsDone >= 8 * seconds,
+             qPrintable(QString("%1 redraws in %2 s").arg(redrawsDone).arg(seconds)));
+    // At most 5 charts x 2 axes per whole second that passed (plus one), not per redraw.
+    QVERIFY2(axesDone <= 10 * (std::ceil(seconds) + 1) && axesDone < 10 * redrawsDone,
+             qPrintable(QString("%1 axis updates, %2 redraws").arg(axesDone).arg(redrawsDone)));
 }
 
 void TestWidgets::latencySliderReachesTheManager()
