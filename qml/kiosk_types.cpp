@@ -23,4 +23,14 @@ void registerKioskTypes()
     Q_UNUSED(registered);
 }
 
+DashboardController* controllerFromQml(QObject* object, const char* property)
+{
+    auto* controller = qobject_cast<DashboardController*>(object);
+    if (object && !controller) {
+        qWarning("%s: %s is not a DashboardController", property,
+                 object->metaObject()->className());
+    }
+    return controller;
+}
+
 }  // namespace dofa

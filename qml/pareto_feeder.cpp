@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kiosk_types.h"
 #include "live/dashboard_controller.h"
 
 namespace dofa {
@@ -29,11 +30,7 @@ QObject* ParetoFeeder::controllerObject() const
 
 void ParetoFeeder::setControllerObject(QObject* object)
 {
-    auto* controller = qobject_cast<DashboardController*>(object);
-    if (object && !controller) {
-        qWarning("ParetoFeeder.controller: %s is not a DashboardController",
-                 object->metaObject()->className());
-    }
+    auto* controller = controllerFromQml(object, "ParetoFeeder.controller");
     if (m_controller == controller) {
         return;
     }

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "frame_image.h"
+#include "kiosk_types.h"
 #include "live/dashboard_controller.h"
 
 namespace dofa {
@@ -45,11 +46,7 @@ QObject* VideoItem::controllerObject() const
 
 void VideoItem::setControllerObject(QObject* object)
 {
-    auto* controller = qobject_cast<DashboardController*>(object);
-    if (object && !controller) {
-        qWarning("VideoFrame.controller: %s is not a DashboardController",
-                 object->metaObject()->className());
-    }
+    auto* controller = controllerFromQml(object, "VideoFrame.controller");
     setController(controller);
 }
 

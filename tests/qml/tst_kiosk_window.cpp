@@ -11,8 +11,11 @@
 #include <cmath>
 #include <memory>
 
+#include "../live/live_fixtures.h"
 #include "kiosk_window.h"
 #include "live/dashboard_controller.h"
+#include "pareto_feeder.h"
+#include "video_item.h"
 
 using namespace dofa;
 
@@ -51,6 +54,7 @@ private Q_SLOTS:
     void screenshotShowsEveryPanel();
     void levelIndicatorShowsControllerLevel();
     void screenshotToBadPathFails();
+    void wrongControllerBindingWarns();
 
 private:
     /// The item named `name` in the kiosk's scene, in the window's pixels.
@@ -64,15 +68,8 @@ private:
 void TestKioskWindow::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    DashboardOptions options;
-    options.modelPath = QStringLiteral(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa");
-    options.profilePath = QStringLiteral(DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-2t.json");
-    options.source = QStringLiteral("dataset:test");
-    options.platform = QStringLiteral("simulated");
-    options.threads = 2;
-    options.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
-    options.restoreSettings = false;
-    options.windowSeconds = 20;
+    const DashboardOptions options = test::shippedDashboardOptions(
+        m_dir.filePath(QStringLiteral("settings.ini")), QStringLiteral("simulated"));
     m_controller = std::make_unique<DashboardController>(options);
     m_window = std::make_unique<KioskWindow>(m_controller.get());
     QVERIFY2(m_window->loadErrors().isEmpty(), qPrintable(m_window->loadErrors()));
@@ -174,6 +171,24 @@ void TestKioskWindow::screenshotToBadPathFails()
     QTest::ignoreMessage(QtWarningMsg,
                          QRegularExpression(QStringLiteral("cannot write the screenshot")));
     QVERIFY(!m_window->saveScreenshot(m_dir.filePath(QStringLiteral("no/such/dir/kiosk.png"))));
+}
+
+void TestKioskWindow::wrongControllerBindingWarns()
+{
+    // A QML binding to something that is not the controller: said, and the item stays empty.
+    QObject notAController;
+    VideoItem video;
+    QTest::ignoreMessage(QtWarningMsg,
+                         "VideoFrame.controller: QObject is not a DashboardController");
+    video.setControllerObject(&notAController);
+    QCOMPARE(video.controllerObject(), nullptr);
+    video.setControllerObject(m_controller.get());
+    QCOMPARE(video.controllerObject(), static_cast<QObject*>(m_controller.get()));
+    ParetoFeeder feeder;
+    QTest::ignoreMessage(QtWarningMsg,
+                         "ParetoFeeder.controller: QObject is not a DashboardController");
+    feeder.setControllerObject(&notAController);
+    QCOMPARE(feeder.controllerObject(), nullptr);
 }
 
 int main(int argc, char** argv)
