@@ -17,6 +17,7 @@
 #include <limits>
 
 #include "live/dashboard_controller.h"
+#include "platform/thread_count_knob.h"
 #include "target_slider.h"
 
 namespace dofa {
@@ -287,7 +288,12 @@ void ControlPanel::rebuildKnobs()
     while (m_knobLayout->rowCount() > 0) {
         m_knobLayout->removeRow(0);
     }
+    int rows = 0;
     for (const DashboardController::KnobState& knob : m_controller->knobs()) {
+        if (knob.id == QLatin1String(ThreadCountKnob::kId)) {
+            continue;  // the "inference threads" box above is this knob (and picks the profile)
+        }
+        ++rows;
         QString label = knob.description.isEmpty() ? knob.id : knob.description;
         if (knob.simulated && !label.contains(QStringLiteral("SIMULATED"))) {
             label += tr(" (SIMULATED)");
@@ -318,8 +324,8 @@ void ControlPanel::rebuildKnobs()
         editor->setToolTip(knob.writable ? knob.id : tr("%1: read-only here").arg(knob.id));
         m_knobLayout->addRow(label, editor);
     }
-    if (m_controller->knobs().empty()) {
-        m_knobLayout->addRow(new QLabel(tr("no writable knobs on this platform"), m_knobBox));
+    if (rows == 0) {
+        m_knobLayout->addRow(new QLabel(tr("no other knobs on this platform"), m_knobBox));
     }
 }
 

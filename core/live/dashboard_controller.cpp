@@ -18,6 +18,7 @@
 #include "live/live_worker.h"
 #include "live/shipped_files.h"
 #include "live/worker_thread.h"
+#include "platform/thread_count_knob.h"
 #include "search/profile.h"
 #include "search/profile_csv.h"
 #include "supernet/model_file.h"
@@ -489,6 +490,10 @@ void DashboardController::setThreads(int threads)
 
 void DashboardController::setKnob(const QString& id, qint64 value)
 {
+    if (id == QLatin1String(ThreadCountKnob::kId)) {
+        setThreads(static_cast<int>(value));
+        return;
+    }
     if (m_worker) {
         QMetaObject::invokeMethod(m_worker, "setKnob", Qt::QueuedConnection, Q_ARG(QString, id),
                                   Q_ARG(qint64, value));

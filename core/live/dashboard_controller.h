@@ -175,6 +175,8 @@ public Q_SLOTS:
     /// SourceSpec text; a source that fails to open leaves the run stopped with a message.
     void setSource(const QString& spec);
     void setThreads(int threads);
+    /// Writes a platform knob on the worker. "app.threads" goes through setThreads(): the
+    /// thread count also picks the profile, so the two must not be set apart.
     void setKnob(const QString& id, qint64 value);
     /// Opens a model and a profile (empty: the shipped ones); restarts the run. False (with a
     /// message naming the file and the problem) when either is bad or they do not match.

@@ -12,7 +12,7 @@ ThreadCountKnob::ThreadCountKnob(std::function<int()> getter, std::function<void
 {
     if (maxThreads <= 0)
         maxThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    m_info.id = "app.threads";
+    m_info.id = kId;
     m_info.unit = Unit::Count;
     m_info.source = "in-process";
     m_info.description = "intra-op threads of the inference library";

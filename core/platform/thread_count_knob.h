@@ -13,6 +13,8 @@ namespace dofa {
 class ThreadCountKnob : public Knob
 {
 public:
+    static constexpr const char* kId = "app.threads";
+
     /// `maxThreads` <= 0 means std::thread::hardware_concurrency().
     ThreadCountKnob(std::function<int()> getter, std::function<void(int)> setter,
                     int maxThreads = 0);

@@ -423,8 +423,13 @@ private Q_SLOTS:
             return qint64(-1);
         };
         QCOMPARE(threadsValue(), qint64(1));
+        // The thread knob is the controller's thread count: it switches to the 2-thread profile
+        // too, instead of running 2 threads against the 1-thread latencies.
         c.setKnob(QStringLiteral("app.threads"), 2);
+        QCOMPARE(c.threads(), 2);
+        QCOMPARE(c.modelInfo().profile.device.threads, 2);
         QTRY_COMPARE_WITH_TIMEOUT(threadsValue(), qint64(2), kWaitMs);
+        QVERIFY(waitFrames(c, 5));
         QSignalSpy errors(&c, &DashboardController::errorOccurred);
         c.setKnob(QStringLiteral("no.such.knob"), 1);
         QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), kWaitMs);

@@ -377,6 +377,19 @@ void TestWidgets::simulatedBadgeFollowsThePlatform()
     QCOMPARE(badge->text().trimmed(), QStringLiteral("SIMULATED"));
     // The simulated board's knobs are named SIMULATED in the knob panel too.
     QTRY_VERIFY_WITH_TIMEOUT(!m_controller->knobs().empty(), 5000);
+    // Every knob has its editor, except the thread count: the "inference threads" box is it.
+    QWidget* panel = m_window->controlPanel()->knobPanel();
+    int simulatedEditors = 0;
+    for (const DashboardController::KnobState& knob : m_controller->knobs()) {
+        QWidget* editor = panel->findChild<QWidget*>(knob.id);
+        if (knob.id == QStringLiteral("app.threads")) {
+            QVERIFY(!editor);
+        } else {
+            QVERIFY2(editor, qPrintable(knob.id));
+            simulatedEditors += knob.simulated ? 1 : 0;
+        }
+    }
+    QVERIFY(simulatedEditors > 0);
     m_controller->setPlatform(QStringLiteral("none"));
     QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isSimulated(), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(!badge->isVisible(), 2000);
