@@ -300,7 +300,19 @@ void ControlPanel::rebuildKnobs()
         }
         QWidget* editor = nullptr;
         const QString id = knob.id;
-        if (!knob.allowed.isEmpty()) {
+        if (knob.isText) {
+            // A governor: its words, the current one selected (added when the kernel reports
+            // one the choices file does not list).
+            auto* box = new QComboBox(m_knobBox);
+            box->addItems(knob.choices);
+            if (!knob.text.isEmpty() && !knob.choices.contains(knob.text)) {
+                box->addItem(knob.text);
+            }
+            box->setCurrentText(knob.text);
+            connect(box, qOverload<int>(&QComboBox::activated), this,
+                    [this, id, box](int i) { m_controller->setKnobText(id, box->itemText(i)); });
+            editor = box;
+        } else if (!knob.allowed.isEmpty()) {
             auto* box = new QComboBox(m_knobBox);
             for (qint64 v : knob.allowed) {
                 box->addItem(QStringLiteral("%1 %2").arg(v).arg(knob.unit), v);

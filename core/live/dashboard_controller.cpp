@@ -343,6 +343,7 @@ void DashboardController::start()
     config.datasetDir = m_options.datasetDir;
     config.sourceFps = m_options.sourceFps;
     config.platform = m_platformMode;
+    config.platformRoot = m_options.platformRoot;
     config.threads = m_threads;
     config.policy = m_policy;
     config.latencyMs = targetValue(m_latencyTargetMs);
@@ -490,13 +491,20 @@ void DashboardController::setThreads(int threads)
 
 void DashboardController::setKnob(const QString& id, qint64 value)
 {
-    if (id == QLatin1String(ThreadCountKnob::kId)) {
-        setThreads(static_cast<int>(value));
+    setKnobText(id, QString::number(value));
+}
+
+void DashboardController::setKnobText(const QString& id, const QString& value)
+{
+    bool isNumber = false;
+    const int threads = value.trimmed().toInt(&isNumber);
+    if (id == QLatin1String(ThreadCountKnob::kId) && isNumber) {
+        setThreads(threads);
         return;
     }
     if (m_worker) {
         QMetaObject::invokeMethod(m_worker, "setKnob", Qt::QueuedConnection, Q_ARG(QString, id),
-                                  Q_ARG(qint64, value));
+                                  Q_ARG(QString, value));
     }
 }
 
@@ -571,7 +579,8 @@ void DashboardController::pullState()
     for (size_t i = 0; !knobsDiffer && i < st.knobs.size(); ++i) {
         const KnobState& a = st.knobs[i];
         const KnobState& b = m_knobs[i];
-        knobsDiffer = a.id != b.id || a.value != b.value || a.writable != b.writable;
+        knobsDiffer =
+            a.id != b.id || a.value != b.value || a.text != b.text || a.writable != b.writable;
     }
     if (knobsDiffer) {
         m_knobs = st.knobs;

@@ -32,6 +32,9 @@ struct DashboardOptions
     QString datasetDir;                               ///< empty: FashionMnist::defaultDir()
     double sourceFps = 30;                            ///< pacing of dataset and file sources
     QString platform = QStringLiteral("discover");    ///< discover, simulated or none
+    /// Root of the sysfs tree "discover" reads: "/" on a device; tests point it at a copy of a
+    /// fixture board (tests/fixtures/sysfs).
+    QString platformRoot = QStringLiteral("/");
     /// One intra-op thread: frames paced at 30 fps leave the cores idle between frames, and
     /// waking a second OpenMP thread for every operator cost more than it saved (the smallest
     /// level of the shipped model: 1.2 ms mean with 1 thread, 6.0 ms with 2, `dofa run --fps
@@ -162,6 +165,11 @@ public:
         QString id, description, unit;
         qint64 value = 0;
         QList<qint64> allowed;  ///< empty: any value
+        /// A text knob (a governor): its word now and the words it accepts; `unit` is empty and
+        /// `value` unused.
+        bool isText = false;
+        QString text;
+        QStringList choices;
         bool writable = false;
         bool simulated = false;
     };
@@ -175,9 +183,12 @@ public Q_SLOTS:
     /// SourceSpec text; a source that fails to open leaves the run stopped with a message.
     void setSource(const QString& spec);
     void setThreads(int threads);
-    /// Writes a platform knob on the worker. "app.threads" goes through setThreads(): the
-    /// thread count also picks the profile, so the two must not be set apart.
+    /// Writes a numeric platform knob on the worker (as setKnobText with the number).
     void setKnob(const QString& id, qint64 value);
+    /// Writes a knob on the worker: a word for a text knob (a governor), a number in the
+    /// knob's unit otherwise; put back when the run ends. "app.threads" goes through
+    /// setThreads(): the thread count also picks the profile, so the two must not be set apart.
+    void setKnobText(const QString& id, const QString& value);
     /// Opens a model and a profile (empty: the shipped ones); restarts the run. False (with a
     /// message naming the file and the problem) when either is bad or they do not match.
     bool openModel(const QString& modelPath, const QString& profilePath = {});

@@ -129,6 +129,7 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
     torch::set_num_threads(std::max(1, config.threads));
 
     Platform::Options options;
+    options.root = config.platformRoot.toStdString();
     options.nvmlLibrary = "libnvidia-ml.so.1";
     options.threadCountGetter = [] { return at::get_num_threads(); };
     options.threadCountSetter = [](int n) { at::set_num_threads(n); };
@@ -460,7 +461,7 @@ void LiveWorker::setPolicy(const QString& name)
     }
 }
 
-void LiveWorker::setKnob(const QString& id, qint64 value)
+void LiveWorker::setKnob(const QString& id, const QString& value)
 {
     if (!m_platform) {
         Q_EMIT failed(QStringLiteral("Knob %1: no platform is open").arg(id));
@@ -474,7 +475,7 @@ void LiveWorker::setKnob(const QString& id, qint64 value)
     if (!m_userKnobs) {
         m_userKnobs = std::make_unique<KnobGuard>();
     }
-    const auto r = m_userKnobs->set(knob, std::to_string(value));
+    const auto r = m_userKnobs->set(knob, value.toStdString());
     if (!r.isOk()) {
         Q_EMIT failed(QStringLiteral("Knob %1: %2").arg(id, QString::fromStdString(r.error())));
     }
@@ -488,17 +489,23 @@ void LiveWorker::publishKnobs()
     if (m_platform) {
         for (const auto& k : m_platform->knobs()) {
             const KnobInfo& info = k->info();
-            if (info.unit == Unit::None) {
-                continue;  // text knobs (governors) are not in the numeric panel
-            }
             DashboardController::KnobState s;
             s.id = QString::fromStdString(info.id);
             s.description = QString::fromStdString(info.description);
-            s.unit = QString::fromUtf8(unitSymbol(info.unit));
-            const auto v = k->getInt();
-            s.value = v.isOk() ? v.value() : 0;
-            for (std::int64_t a : info.allowed) {
-                s.allowed.append(a);
+            if (info.unit == Unit::None) {
+                s.isText = true;
+                const auto word = k->get();
+                s.text = word.isOk() ? QString::fromStdString(word.value()).trimmed() : QString();
+                for (const std::string& c : info.choices) {
+                    s.choices.append(QString::fromStdString(c));
+                }
+            } else {
+                s.unit = QString::fromUtf8(unitSymbol(info.unit));
+                const auto v = k->getInt();
+                s.value = v.isOk() ? v.value() : 0;
+                for (std::int64_t a : info.allowed) {
+                    s.allowed.append(a);
+                }
             }
             s.writable = k->isWritable();
             s.simulated = info.simulated;

@@ -33,6 +33,7 @@ struct LiveRunConfig
     QString datasetDir;
     double sourceFps = 30;
     QString platform = QStringLiteral("discover");
+    QString platformRoot = QStringLiteral("/");  ///< sysfs root for "discover"
     int threads = 2;
     QString policy = QStringLiteral("reactive");
     std::optional<double> latencyMs, powerW, minAccuracy;
@@ -73,7 +74,8 @@ public Q_SLOTS:
     /// A RunCommand in text form ("latency 8", "power off", "load cpu 2", ...).
     void command(const QString& text);
     void setPolicy(const QString& name);
-    void setKnob(const QString& id, qint64 value);
+    /// Writes a knob (a number in its canonical unit, or a word) under the run's KnobGuard.
+    void setKnob(const QString& id, const QString& value);
 
 Q_SIGNALS:
     /// The state in the run's LiveRunData changed (running, targets, knobs, load, platform).

@@ -6,9 +6,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
+#include <optional>
 
 #include <opencv2/videoio.hpp>
 
+#include "../platform/fixture_tree.h"
 #include "engine/telemetry_csv.h"
 #include "live/dashboard_controller.h"
 #include "live/shipped_files.h"
@@ -452,6 +454,52 @@ private Q_SLOTS:
         if (c.platformText().startsWith(QStringLiteral("No power"))) {
             QVERIFY(c.platformText().contains(QStringLiteral("SIMULATED")));
         }
+    }
+
+    void fixtureBoardGovernorIsWrittenAndRestored()
+    {
+        // A copy of the recorded Orin Nano sysfs tree: its governors are text knobs with their
+        // words; one written through the controller is put back when the run ends.
+        FixtureTree tree("orin-nano-jp6");
+        QVERIFY(tree.isValid());
+        const std::string file = "/sys/devices/system/cpu/cpufreq/policy0/scaling_governor";
+        const QString id = QStringLiteral("cpu.policy0.governor");
+        {
+            DashboardOptions o = options();
+            o.platform = QStringLiteral("discover");
+            o.platformRoot = QString::fromStdString(tree.root());
+            DashboardController c(o);
+            QVERIFY(waitFrames(c, 2));
+            QVERIFY2(c.platformText().contains(QStringLiteral("Orin")) ||
+                         c.platformText().contains(QStringLiteral("INA3221")),
+                     qPrintable(c.platformText()));
+            auto governor = [&]() -> std::optional<DashboardController::KnobState> {
+                for (const auto& k : c.knobs()) {
+                    if (k.id == id) {
+                        return k;
+                    }
+                }
+                return std::nullopt;
+            };
+            QTRY_VERIFY_WITH_TIMEOUT(governor().has_value(), kWaitMs);
+            QVERIFY(governor()->isText);
+            QVERIFY(governor()->writable);
+            QCOMPARE(governor()->text, QStringLiteral("schedutil"));
+            QVERIFY(governor()->choices.contains(QStringLiteral("performance")));
+
+            c.setKnobText(id, QStringLiteral("performance"));
+            QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(tree.read(file)),
+                                      QStringLiteral("performance\n"), kWaitMs);
+            QTRY_COMPARE_WITH_TIMEOUT(governor()->text, QStringLiteral("performance"), kWaitMs);
+
+            // A word the kernel does not offer: refused with a message naming the knob.
+            QSignalSpy errors(&c, &DashboardController::errorOccurred);
+            c.setKnobText(id, QStringLiteral("turbo"));
+            QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), kWaitMs);
+            QVERIFY2(c.message().contains(id), qPrintable(c.message()));
+            QCOMPARE(QString::fromStdString(tree.read(file)), QStringLiteral("performance\n"));
+        }
+        QCOMPARE(QString::fromStdString(tree.read(file)), QStringLiteral("schedutil\n"));
     }
 
     void settingsAreRemembered()

@@ -20,6 +20,7 @@
 #include <set>
 
 #include "../live/live_fixtures.h"
+#include "../platform/fixture_tree.h"
 #include "control_panel.h"
 #include "decision_log_view.h"
 #include "engine/capture_source.h"
@@ -74,6 +75,7 @@ private Q_SLOTS:
     void hoveringALevelShowsItsTooltip();
     void everySourceKind();
     void simulatedBadgeFollowsThePlatform();
+    void governorKnobIsAChoice();
 
 private:
     QTemporaryDir m_dir;
@@ -393,6 +395,33 @@ void TestWidgets::simulatedBadgeFollowsThePlatform()
     m_controller->setPlatform(QStringLiteral("none"));
     QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isSimulated(), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(!badge->isVisible(), 2000);
+}
+
+void TestWidgets::governorKnobIsAChoice()
+{
+    // A panel over its own controller on a copy of the recorded Orin Nano tree: the CPU
+    // governor is a list of the kernel's words; choosing one writes it.
+    FixtureTree tree("orin-nano-jp6");
+    QVERIFY(tree.isValid());
+    DashboardOptions options = test::shippedDashboardOptions(
+        m_dir.filePath(QStringLiteral("settings-governor.ini")), QStringLiteral("discover"));
+    options.platformRoot = QString::fromStdString(tree.root());
+    DashboardController controller(options);
+    ControlPanel panel(&controller);
+    const QString id = QStringLiteral("cpu.policy0.governor");
+    auto box = [&] { return panel.knobPanel()->findChild<QComboBox*>(id); };
+    QTRY_VERIFY_WITH_TIMEOUT(box() != nullptr, 10000);
+    QCOMPARE(box()->currentText(), QStringLiteral("schedutil"));
+    QVERIFY(box()->isEnabled());
+    const int performance = box()->findText(QStringLiteral("performance"));
+    QVERIFY(performance >= 0);
+    box()->setCurrentIndex(performance);
+    Q_EMIT box()->activated(performance);  // as a person's pick does
+    QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(tree.read(
+                                  "/sys/devices/system/cpu/cpufreq/policy0/scaling_governor")),
+                              QStringLiteral("performance\n"), 5000);
+    // The panel is rebuilt from what the worker read back.
+    QTRY_COMPARE_WITH_TIMEOUT(box()->currentText(), QStringLiteral("performance"), 5000);
 }
 
 QTEST_MAIN(TestWidgets)
