@@ -300,7 +300,13 @@ void ControlPanel::rebuildKnobs()
         }
         QWidget* editor = nullptr;
         const QString id = knob.id;
-        if (knob.isText) {
+        if (knob.isText && knob.choices.isEmpty()) {
+            // Free text, such as the inference thread's CPU list ("0-1,3").
+            auto* line = new QLineEdit(knob.text, m_knobBox);
+            connect(line, &QLineEdit::editingFinished, this,
+                    [this, id, line] { m_controller->setKnobText(id, line->text().trimmed()); });
+            editor = line;
+        } else if (knob.isText) {
             // A governor: its words, the current one selected (added when the kernel reports
             // one the choices file does not list).
             auto* box = new QComboBox(m_knobBox);

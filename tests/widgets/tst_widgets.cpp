@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
@@ -422,6 +423,17 @@ void TestWidgets::governorKnobIsAChoice()
                               QStringLiteral("performance\n"), 5000);
     // The panel is rebuilt from what the worker read back.
     QTRY_COMPARE_WITH_TIMEOUT(box()->currentText(), QStringLiteral("performance"), 5000);
+    // A text knob without a list of words (the inference thread's CPU list) is a line edit.
+    bool freeText = false;
+    for (const DashboardController::KnobState& knob : controller.knobs()) {
+        if (knob.isText && knob.choices.isEmpty()) {
+            auto* line = panel.knobPanel()->findChild<QLineEdit*>(knob.id);
+            QVERIFY2(line, qPrintable(knob.id));
+            QCOMPARE(line->text(), knob.text);
+            freeText = true;
+        }
+    }
+    QVERIFY(freeText);
 }
 
 QTEST_MAIN(TestWidgets)
