@@ -772,19 +772,24 @@ void DashboardController::onProfilingDone()
 
 // --- exports -------------------------------------------------------------------------------
 
+bool DashboardController::runExport(const std::function<void()>& write)
+{
+    try {
+        write();
+    } catch (const std::exception& e) {
+        setMessage(QString::fromStdString(e.what()), true);
+        return false;
+    }
+    return true;
+}
+
 bool DashboardController::exportProfileJson(const QString& path)
 {
     if (m_info.profile.levels.empty()) {
         setMessage(QStringLiteral("No profile is open: nothing to export to %1").arg(path), true);
         return false;
     }
-    try {
-        m_profile->save(path.toStdString());
-    } catch (const std::exception& e) {
-        setMessage(QString::fromStdString(e.what()), true);
-        return false;
-    }
-    return true;
+    return runExport([&] { m_profile->save(path.toStdString()); });
 }
 
 bool DashboardController::exportProfileCsv(const QString& path)
@@ -793,13 +798,7 @@ bool DashboardController::exportProfileCsv(const QString& path)
         setMessage(QStringLiteral("No profile is open: nothing to export to %1").arg(path), true);
         return false;
     }
-    try {
-        writeTextAtomically(path.toStdString(), levelsCsv(*m_profile));
-    } catch (const std::exception& e) {
-        setMessage(QString::fromStdString(e.what()), true);
-        return false;
-    }
-    return true;
+    return runExport([&] { writeTextAtomically(path.toStdString(), levelsCsv(*m_profile)); });
 }
 
 bool DashboardController::exportCandidatesCsv(const QString& path)
@@ -810,31 +809,21 @@ bool DashboardController::exportCandidatesCsv(const QString& path)
             true);
         return false;
     }
-    try {
-        writeTextAtomically(path.toStdString(), candidatesCsv(*m_profile));
-    } catch (const std::exception& e) {
-        setMessage(QString::fromStdString(e.what()), true);
-        return false;
-    }
-    return true;
+    return runExport([&] { writeTextAtomically(path.toStdString(), candidatesCsv(*m_profile)); });
 }
 
 bool DashboardController::exportTelemetryCsv(const QString& path)
 {
     const std::vector<FrameRecord> rows =
         m_data ? m_data->recording.all() : std::vector<FrameRecord>();
-    try {
+    return runExport([&] {
         // Rows go to <path>.part; close() renames: never a half-written file under `path`.
         TelemetryCsvWriter writer(path.toStdString());
         for (const FrameRecord& r : rows) {
             writer.write(r);
         }
         writer.close();
-    } catch (const std::exception& e) {
-        setMessage(QString::fromStdString(e.what()), true);
-        return false;
-    }
-    return true;
+    });
 }
 
 }  // namespace dofa

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTimer>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -243,6 +244,8 @@ private:
     void pullState();
     void buildSnapshot();
     void setMessage(const QString& text, bool error);
+    /// Runs one export's write; an exception becomes the message (naming the file). False then.
+    bool runExport(const std::function<void()>& write);
     void restartIfRunning();
     void post(const QString& command);
     void saveSetting(const QString& key, const QVariant& value);
