@@ -563,9 +563,11 @@ private Q_SLOTS:
         const Profile p = Profile::load(written.toStdString(), c.modelInfo().spec);
         QVERIFY(!p.levels.empty() && p.levels.size() <= small.levels.size());
         QCOMPARE(p.candidates.size(), small.levels.size());  // every level re-measured
+        // A Pareto front on the statistic the profiler ranks by (the mean; p50 may cross
+        // between two levels whose means are close, as it did on a CI machine).
         for (size_t i = 1; i < p.levels.size(); ++i) {
-            QVERIFY(p.levels[i].latency.p50 >= p.levels[i - 1].latency.p50);
-            QVERIFY(p.levels[i].top1 > p.levels[i - 1].top1);  // a Pareto front
+            QVERIFY(p.levels[i].latency.mean >= p.levels[i - 1].latency.mean);
+            QVERIFY(p.levels[i].top1 > p.levels[i - 1].top1);
         }
         QVERIFY(waitFrames(c, 3));  // the run resumed
 
