@@ -783,22 +783,24 @@ bool DashboardController::runExport(const std::function<void()>& write)
     return true;
 }
 
-bool DashboardController::exportProfileJson(const QString& path)
+bool DashboardController::profileIsOpenFor(const QString& path)
 {
     if (m_info.profile.levels.empty()) {
         setMessage(QStringLiteral("No profile is open: nothing to export to %1").arg(path), true);
         return false;
     }
-    return runExport([&] { m_profile->save(path.toStdString()); });
+    return true;
+}
+
+bool DashboardController::exportProfileJson(const QString& path)
+{
+    return profileIsOpenFor(path) && runExport([&] { m_profile->save(path.toStdString()); });
 }
 
 bool DashboardController::exportProfileCsv(const QString& path)
 {
-    if (m_info.profile.levels.empty()) {
-        setMessage(QStringLiteral("No profile is open: nothing to export to %1").arg(path), true);
-        return false;
-    }
-    return runExport([&] { writeTextAtomically(path.toStdString(), levelsCsv(*m_profile)); });
+    return profileIsOpenFor(path) &&
+           runExport([&] { writeTextAtomically(path.toStdString(), levelsCsv(*m_profile)); });
 }
 
 bool DashboardController::exportCandidatesCsv(const QString& path)

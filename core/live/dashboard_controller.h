@@ -246,6 +246,8 @@ private:
     void setMessage(const QString& text, bool error);
     /// Runs one export's write; an exception becomes the message (naming the file). False then.
     bool runExport(const std::function<void()>& write);
+    /// True when a profile is open; otherwise says so (naming the export's `path`).
+    bool profileIsOpenFor(const QString& path);
     void restartIfRunning();
     void post(const QString& command);
     void saveSetting(const QString& key, const QVariant& value);

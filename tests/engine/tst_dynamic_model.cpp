@@ -20,12 +20,8 @@ class TestDynamicModel : public QObject
 private:
     SupernetSpec m_spec = SupernetSpec::preset("fmnist-mbv3");
 
-    Profile fixedProfile(const Supernet& net) const
-    {
-        // Declared latencies: this test is about the cache, not about timing.
-        (void)net;
-        return test::declaredProfile(m_spec);
-    }
+    /// Declared latencies: this test is about the cache, not about timing.
+    Profile fixedProfile() const { return test::declaredProfile(m_spec); }
 
 private Q_SLOTS:
     void initTestCase() { torch::set_num_threads(1); }
@@ -34,7 +30,7 @@ private Q_SLOTS:
     {
         torch::manual_seed(1);
         Supernet net(m_spec);
-        Profile profile = fixedProfile(net);
+        Profile profile = fixedProfile();
         // Level 1 carries calibrated statistics that differ from the supernet's running ones.
         BnStats stats;
         net->beginBnCalibration();
@@ -62,7 +58,7 @@ private Q_SLOTS:
     void cacheIsBoundedAndLeastRecentlyUsed()
     {
         Supernet net(m_spec);
-        DynamicModel model(net, fixedProfile(net), 2);
+        DynamicModel model(net, fixedProfile(), 2);
         QCOMPARE(model.cacheCapacity(), 2);
         QCOMPARE(model.cachedCount(), 1);  // the start level
         LevelSwitch s = model.setLevel(0);
@@ -94,7 +90,7 @@ private Q_SLOTS:
         // Printed, not asserted as a timing: bench/engine_bench measures it properly. What is
         // asserted is the mechanism: a cached switch reports cached and costs no extraction.
         Supernet net(m_spec);
-        DynamicModel model(net, fixedProfile(net), 0);
+        DynamicModel model(net, fixedProfile(), 0);
         for (int l = 0; l < model.levelCount(); ++l) {
             model.preload(l);
         }
@@ -114,7 +110,7 @@ private Q_SLOTS:
     void levelTableFollowsTheProfile()
     {
         Supernet net(m_spec);
-        const Profile p = fixedProfile(net);
+        const Profile p = fixedProfile();
         const LevelTable t = levelTableFromProfile(p);
         QCOMPARE(t.size(), static_cast<int>(p.levels.size()));
         for (int i = 0; i < t.size(); ++i) {
@@ -134,7 +130,7 @@ private Q_SLOTS:
         f.setWeights(net);
         const std::string modelPath = dir.filePath("m.dofa").toStdString();
         f.save(modelPath);
-        Profile p = fixedProfile(net);
+        Profile p = fixedProfile();
         p.modelChecksum = f.checksum;
         const std::string good = dir.filePath("good.json").toStdString();
         p.save(good);

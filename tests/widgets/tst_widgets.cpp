@@ -28,6 +28,7 @@
 #include "live/dashboard_controller.h"
 #include "main_window.h"
 #include "pareto_chart_view.h"
+#include "platform/thread_count_knob.h"
 #include "subnet_diagram_view.h"
 #include "target_slider.h"
 #include "time_series_panel.h"
@@ -385,7 +386,7 @@ void TestWidgets::simulatedBadgeFollowsThePlatform()
     int simulatedEditors = 0;
     for (const DashboardController::KnobState& knob : m_controller->knobs()) {
         QWidget* editor = panel->findChild<QWidget*>(knob.id);
-        if (knob.id == QStringLiteral("app.threads")) {
+        if (knob.id == QLatin1String(ThreadCountKnob::kId)) {
             QVERIFY(!editor);
         } else {
             QVERIFY2(editor, qPrintable(knob.id));
