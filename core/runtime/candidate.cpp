@@ -71,6 +71,29 @@ std::vector<Candidate> enumerateCandidates(const LevelTable& table, double slowd
     return out;
 }
 
+std::vector<Candidate> enumerateCandidates(const LevelTable& table,
+                                           const LevelLatencyModel* latency, std::int64_t nowNs)
+{
+    std::vector<Candidate> out = enumerateCandidates(table);
+    for (Candidate& c : out)
+        applyLearnedLatency(c, latency, nowNs);
+    return out;
+}
+
+void applyLearnedLatency(Candidate& c, const LevelLatencyModel* latency, std::int64_t nowNs)
+{
+    if (!latency)
+        return;
+    const LatencyPrediction p = latency->predict(c.level, c.operatingPoint, nowNs);
+    if (p.source == LatencySource::Prior || !(c.latencyMs > 0))
+        return;
+    const double ratio = p.ms / c.latencyMs;
+    c.latencyMs = p.ms;
+    if (c.energyMj)
+        *c.energyMj *= ratio;
+    c.source = p.source;
+}
+
 TargetCheck checkTargets(const Candidate& candidate, const Targets& targets)
 {
     TargetCheck check;

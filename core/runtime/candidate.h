@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/level_latency_model.h"
 #include "runtime/level_table.h"
 #include "runtime/targets.h"
 
@@ -17,13 +18,22 @@ struct Candidate
     int level = 0;
     int operatingPoint = -1;  ///< -1: the level's own profile (the table has no points for it)
     double top1 = 0;
-    double latencyMs = 0;  ///< profiled latency × slowdown
+    double latencyMs = 0;  ///< profiled latency × slowdown, or as learnt
     std::optional<double> powerMw;
-    std::optional<double> energyMj;  ///< × slowdown too: same power for longer
+    std::optional<double> energyMj;  ///< scaled with the latency too: same power for longer
+    LatencySource source = LatencySource::Prior;  ///< where latencyMs came from
 };
 
 /// Every pair of the table: one per operating point, or the level itself when it has none.
 std::vector<Candidate> enumerateCandidates(const LevelTable& table, double slowdown = 1.0);
+/// The same pairs with their latencies as `latency` predicts them at `nowNs` (learned record,
+/// scaled profile or profile, see applyLearnedLatency); the profile's when it is null.
+std::vector<Candidate> enumerateCandidates(const LevelTable& table,
+                                           const LevelLatencyModel* latency, std::int64_t nowNs);
+/// Rewrites a profiled candidate's latency with what `latency` predicts for its pair, and its
+/// energy by the same ratio; records the source. No-op without a model. Allocation-free.
+void applyLearnedLatency(Candidate& candidate, const LevelLatencyModel* latency,
+                         std::int64_t nowNs);
 
 /// Which targets a candidate meets. An unset target is met. An unknown power counts as meeting the
 /// power target (it cannot be checked; describeCandidate says "power not profiled") so that a

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "runtime/energy_policy.h"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "runtime/text_format.h"
@@ -22,16 +21,17 @@ int EnergyPolicy::indexOf(int level, int operatingPoint) const
     return -1;
 }
 
-int EnergyPolicy::choose(const Targets& targets, double slowdown, double powerScale, bool& met)
+int EnergyPolicy::choose(const ModelState& model, std::int64_t nowNs, double powerScale, bool& met)
 {
+    const Targets& targets = model.targets;
     for (std::size_t i = 0; i < m_candidates.size(); ++i) {
         Candidate& c = m_scaled[i];
         c = m_candidates[i];
-        c.latencyMs *= slowdown;
+        applyLearnedLatency(c, model.latency, nowNs);
         if (c.powerMw)
             *c.powerMw *= powerScale;
         if (c.energyMj)
-            *c.energyMj *= slowdown * powerScale;
+            *c.energyMj *= powerScale;
     }
     int pick = bestMeetingTargets(m_scaled, targets, Objective::LowestEnergy);
     met = pick >= 0;
@@ -50,7 +50,7 @@ void EnergyPolicy::evaluate(const PolicyInput& in, DecisionCause cause, std::vec
     m_scaled = m_candidates;
     m_current = -1;
     bool met = false;
-    const int pick = choose(model.targets, 1.0, 1.0, met);
+    const int pick = choose(model, in.nowNs, 1.0, met);
     const Candidate& c = m_scaled[pick];
     std::string why;
     if (met) {
@@ -64,6 +64,7 @@ void EnergyPolicy::evaluate(const PolicyInput& in, DecisionCause cause, std::vec
         why = "no pair meets " + model.targets.describe() + "; fallback: " + rule + ", " +
               describeCandidate(table, c);
     }
+    why += "; latency of " + describeLatency(model, c.level, c.operatingPoint, in.nowNs);
     out[0].level = c.level;
     out[0].operatingPoint = c.operatingPoint;
     out[0].reason =
@@ -96,13 +97,13 @@ bool EnergyPolicy::observe(const PolicyInput& in, const FrameObservation& frame,
         targets.powerW && in.observedPowerMw && *in.observedPowerMw > *targets.powerW * 1000;
     if (!latencyViolated && !powerViolated)
         return false;
-    // The newer frames, when slower, size a sudden change better than the whole window.
-    const double recent = m_window.recentStatistic(m_config.statistic, m_config.minFrames);
-    const double slowdown = std::max(stat, recent) / profiled.latencyMs;
+    // How the current pair is doing against its profile (its learnt record once it has one).
+    const double slowdown =
+        predictLatency(model, model.level, model.operatingPoint, in.nowNs).scale;
     const double powerScale =
         in.observedPowerMw && profiled.powerMw ? *in.observedPowerMw / *profiled.powerMw : 1.0;
     bool met = false;
-    const int pick = choose(targets, slowdown, powerScale, met);
+    const int pick = choose(model, in.nowNs, powerScale, met);
     if (pick == current)
         return false;  // nothing better known; wait for new targets or conditions
     const LevelTable& table = *model.table;
@@ -116,6 +117,7 @@ bool EnergyPolicy::observe(const PolicyInput& in, const FrameObservation& frame,
     why += describeCandidate(table, c);
     why += met ? " has the lowest predicted energy meeting " + targets.describe()
                : " is the fallback: nothing is predicted to meet " + targets.describe();
+    why += "; latency of " + describeLatency(model, c.level, c.operatingPoint, in.nowNs);
     out[0].level = c.level;
     out[0].operatingPoint = c.operatingPoint;
     out[0].reason =

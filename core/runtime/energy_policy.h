@@ -24,11 +24,15 @@ struct EnergyConfig
 /// for longer. Pairs without a power profile rank after those with one. When nothing meets the
 /// targets, the same fallback as the lookup table, said so in the reason.
 ///
+/// Latencies: every pair's is what the manager's latency model predicts (ModelState::latency): its
+/// own learnt record, else its profile scaled by the pairs with records, else the profile; its
+/// energy scales with it (same power for longer). Reasons name which numbers the choice used.
+///
 /// Feedback: when the latency statistic of the current choice exceeds its target, or the observed
-/// board power exceeds the power target, the choice is re-made with every pair's latency scaled by
-/// the observed slowdown (observed / expected latency of the current pair) and its power by the
-/// observed / profiled power ratio. It does not step back up on slack: new targets, or a policy
-/// switch, re-evaluate from the profile. One model only.
+/// board power exceeds the power target, the choice is re-made on those latencies and with every
+/// pair's power scaled by the observed / profiled power ratio. It does not step back up on slack:
+/// new targets, or a policy switch, re-evaluate (on the learnt latencies, profiled power). One
+/// model only.
 class EnergyPolicy : public Policy
 {
 public:
@@ -42,13 +46,13 @@ public:
 private:
     /// Index into m_scaled of the minimum-energy pair meeting the targets, or the fallback;
     /// `met` says which. Allocation-free.
-    int choose(const Targets& targets, double slowdown, double powerScale, bool& met);
+    int choose(const ModelState& model, std::int64_t nowNs, double powerScale, bool& met);
     [[nodiscard]] int indexOf(int level, int operatingPoint) const;
 
     EnergyConfig m_config;
     SampleWindow m_window;
     std::vector<Candidate> m_candidates;  ///< from the profile (evaluate)
-    std::vector<Candidate> m_scaled;      ///< same size, rescaled in place when deciding
+    std::vector<Candidate> m_scaled;      ///< same size, re-predicted in place when deciding
     int m_current = -1;                   ///< index of the pair the window measures
     int m_framesAtCurrent = 0;
 };

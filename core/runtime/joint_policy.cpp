@@ -37,7 +37,7 @@ JointPolicy::JointPolicy(JointConfig config) : m_config(config)
 double JointPolicy::predictedMs(const std::vector<ModelState>& models,
                                 const std::vector<int>& combo, int m) const
 {
-    double factor = m_base[m];
+    double factor = m_levelBase[m][combo[m]];
     for (int k = 0; k < static_cast<int>(models.size()); ++k)
         if (k != m)
             factor += m_config.interference * load(*models[k].table, combo[k]);
@@ -161,6 +161,26 @@ bool JointPolicy::searchGreedy(const std::vector<ModelState>& models, bool withM
     return true;
 }
 
+void JointPolicy::refreshBases(const std::vector<ModelState>& models)
+{
+    const int n = static_cast<int>(models.size());
+    for (int m = 0; m < n; ++m) {
+        // Interference the learnt numbers were measured under: the others' current levels.
+        double current = 0;
+        for (int k = 0; k < n; ++k)
+            if (k != m && models[k].level >= 0)
+                current += m_config.interference * load(*models[k].table, models[k].level);
+        for (int j = 0; j < models[m].table->size(); ++j) {
+            const LatencyPrediction p = predictLatency(models[m], j, -1, m_nowNs);
+            m_levelSource[m][j] = p.source;
+            m_levelBase[m][j] =
+                p.source == LatencySource::Prior ? 1.0 : std::max(kMinBase, p.scale - current);
+        }
+        if (models[m].level >= 0)
+            m_base[m] = m_levelBase[m][models[m].level];
+    }
+}
+
 void JointPolicy::evaluate(const PolicyInput& in, DecisionCause cause, std::vector<Selection>& out)
 {
     const int n = static_cast<int>(in.models.size());
@@ -172,9 +192,15 @@ void JointPolicy::evaluate(const PolicyInput& in, DecisionCause cause, std::vect
         m_framesAtLevel.assign(static_cast<std::size_t>(n), 0);
         m_base.assign(static_cast<std::size_t>(n), 1.0);
         m_stat.assign(static_cast<std::size_t>(n), 0.0);
-        m_current.assign(static_cast<std::size_t>(n), 0);
         m_combo.assign(static_cast<std::size_t>(n), 0);
         m_best.assign(static_cast<std::size_t>(n), 0);
+    }
+    m_levelBase.assign(static_cast<std::size_t>(n), {});
+    m_levelSource.assign(static_cast<std::size_t>(n), {});
+    for (int m = 0; m < n; ++m) {
+        m_levelBase[m].assign(static_cast<std::size_t>(in.models[m].table->size()), 1.0);
+        m_levelSource[m].assign(static_cast<std::size_t>(in.models[m].table->size()),
+                                LatencySource::Prior);
     }
     // New targets or a new start: what failed before says nothing about them.
     m_blockUntilNs.assign(static_cast<std::size_t>(n), {});
@@ -199,6 +225,8 @@ void JointPolicy::evaluate(const PolicyInput& in, DecisionCause cause, std::vect
         }
     }
     m_framesSinceSearch = 0;
+    m_nowNs = in.nowNs;
+    refreshBases(in.models);
     const bool found = search(in.models, false);
     const char* what = cause == DecisionCause::Targets ? "targets changed: " : "";
     writeDecision(in.models, found, what + std::string("joint search") + notes, out);
@@ -224,24 +252,17 @@ bool JointPolicy::observe(const PolicyInput& in, const FrameObservation& frame,
     if (m_framesAtLevel[m] >= m_config.minFrames) {
         double stat = m_windows[m].statistic(m_config.statistic);
         const auto& target = in.models[m].targets.latencyMs;
-        if (target && stat > *target)  // size a sudden change by the newer frames, if worse
+        if (target && stat > *target)  // tell a sudden change by the newer frames, if worse
             stat = std::max(stat,
                             m_windows[m].recentStatistic(m_config.statistic, m_config.minFrames));
         m_stat[m] = stat;
-        for (int k = 0; k < n; ++k)
-            m_current[k] = in.models[k].level;
-        double interference = 0;
-        for (int k = 0; k < n; ++k)
-            if (k != m)
-                interference += m_config.interference * load(*in.models[k].table, m_current[k]);
-        m_base[m] =
-            std::max(kMinBase, stat / in.models[m].table->latencyMs(frame.level) - interference);
         violated = target && stat > *target && m_framesSinceSearch >= m_config.minFrames;
     }
     if (!violated && m_framesSinceSearch < m_config.evaluateEveryFrames)
         return false;
     m_framesSinceSearch = 0;
     m_nowNs = in.nowNs;
+    refreshBases(in.models);
     const bool found = search(in.models, true);
     bool changed = !found;
     for (int k = 0; found && k < n; ++k)
@@ -302,8 +323,9 @@ void JointPolicy::writeDecision(const std::vector<ModelState>& models, bool foun
     for (int m = 0; m < n; ++m) {
         const auto& target = models[m].targets.latencyMs;
         summary +=
-            formatText("%s model %d level %d (%.1f %%, predicted %.1f ms", m ? "," : "", m, pick[m],
-                       models[m].table->level(pick[m]).top1, predictedMs(models, pick, m));
+            formatText("%s model %d level %d (%.1f %%, predicted %.1f ms from %s", m ? "," : "", m,
+                       pick[m], models[m].table->level(pick[m]).top1, predictedMs(models, pick, m),
+                       latencySourceName(m_levelSource[m][pick[m]]));
         summary += target ? formatText(", target %.4g ms)", *target) : std::string(")");
     }
     for (int m = 0; m < n; ++m) {

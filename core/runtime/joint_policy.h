@@ -29,11 +29,15 @@ struct JointConfig
 /// predicted latency).
 ///
 /// Contention model: model m at level j_m, with the others at levels j_k, is predicted to take
-///   profiled_m(j_m) × (c_m + γ Σ_{k≠m} u_k(j_k)),   u_k(j) = profiled_k(j) / profiled_k(0),
-/// i.e. its own profile, slowed by a base factor c_m (1 until observed: profiles are measured
-/// alone) plus an interference term that grows with how heavy the other models' levels are.
-/// Each model's windowed statistic at its current levels gives c_m = observed/profiled −
-/// γ Σ u_k(current). With γ = 0 this is each model's observed slowdown factor.
+///   profiled_m(j_m) × (c_m(j_m) + γ Σ_{k≠m} u_k(j_k)),   u_k(j) = profiled_k(j) / profiled_k(0),
+/// i.e. its own profile, slowed by a base factor c_m(j) plus an interference term that grows with
+/// how heavy the other models' levels are. The base factor is per level, from the manager's
+/// latency model (ModelState::latency): a level's learnt latency (its own record, else its
+/// profile scaled by the levels with records) is taken as measured beside the others' current
+/// levels, c_m(j) = learnt/profiled − γ Σ u_k(current); with nothing learnt c_m(j) = 1 (profiles
+/// are measured alone). Slowdowns differ per level (a small frame can fit in a scheduler slice
+/// that a large one cannot), so one factor per model would mispredict the levels it does not run.
+/// With γ = 0 a level is predicted at exactly its learnt latency.
 ///
 /// Search: exhaustive over the combinations of allowed levels up to `exhaustiveLimit`, else
 /// greedy (all at their fastest, then repeatedly the single-model upgrade with the largest
@@ -60,7 +64,8 @@ public:
     bool observe(const PolicyInput& in, const FrameObservation& frame,
                  std::vector<Selection>& out) override;
 
-    /// Base slowdown c_m of each model (1 until observed).
+    /// Base slowdown c_m of each model at its current level, as the last search used it (1 until
+    /// something is learnt).
     [[nodiscard]] const std::vector<double>& baseSlowdowns() const { return m_base; }
     /// Whether the last search was exhaustive (false: greedy).
     [[nodiscard]] bool lastSearchExhaustive() const { return m_lastExhaustive; }
@@ -78,6 +83,8 @@ private:
     bool search(const std::vector<ModelState>& models, bool withMargin);
     bool searchExhaustive(const std::vector<ModelState>& models, bool withMargin);
     bool searchGreedy(const std::vector<ModelState>& models, bool withMargin);
+    /// c_m(j) of every model and level from the latency models, for the search. Allocation-free.
+    void refreshBases(const std::vector<ModelState>& models);
     void writeDecision(const std::vector<ModelState>& models, bool found, const std::string& why,
                        std::vector<Selection>& out) const;
 
@@ -85,12 +92,13 @@ private:
     std::vector<SampleWindow> m_windows;
     std::vector<int> m_windowLevel;
     std::vector<int> m_framesAtLevel;
-    std::vector<double> m_base;
-    std::vector<double> m_stat;                ///< last statistic per model, 0: none
-    std::vector<std::vector<char>> m_allowed;  ///< per model and level (floor)
-    std::vector<int> m_current;                ///< scratch: the current combination
-    std::vector<int> m_combo;                  ///< scratch
-    std::vector<int> m_best;                   ///< result of search()
+    std::vector<double> m_base;                             ///< c_m at each model's current level
+    std::vector<std::vector<double>> m_levelBase;           ///< c_m(j) per model and level
+    std::vector<std::vector<LatencySource>> m_levelSource;  ///< where c_m(j) came from
+    std::vector<double> m_stat;                             ///< last statistic per model, 0: none
+    std::vector<std::vector<char>> m_allowed;               ///< per model and level (floor)
+    std::vector<int> m_combo;                               ///< scratch
+    std::vector<int> m_best;                                ///< result of search()
     /// Per model and level: a failed level is blocked until then (and every level above it).
     std::vector<std::vector<std::int64_t>> m_blockUntilNs;
     std::vector<std::vector<std::int64_t>> m_coolDownNs;  ///< per model and level, last used

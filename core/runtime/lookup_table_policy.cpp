@@ -12,7 +12,8 @@ void LookupTablePolicy::evaluate(const PolicyInput& in, DecisionCause cause,
         const ModelState& model = in.models[m];
         const LevelTable& table = *model.table;
         const Targets& targets = model.targets;
-        const std::vector<Candidate> candidates = enumerateCandidates(table);
+        const std::vector<Candidate> candidates =
+            enumerateCandidates(table, model.latency, in.nowNs);
         std::string why;
         int pick = bestMeetingTargets(candidates, targets, targets.objective);
         if (pick >= 0) {
@@ -27,6 +28,8 @@ void LookupTablePolicy::evaluate(const PolicyInput& in, DecisionCause cause,
                   describeCandidate(table, candidates[pick]);
         }
         const Candidate& c = candidates[pick];
+        // Which numbers: the profile as measured, or what the manager learnt since.
+        why += "; latency of " + describeLatency(model, c.level, c.operatingPoint, in.nowNs);
         out[m].level = c.level;
         out[m].operatingPoint = c.operatingPoint;
         out[m].reason =

@@ -7,20 +7,33 @@
 #include <vector>
 
 #include "runtime/decision.h"
+#include "runtime/level_latency_model.h"
 #include "runtime/level_table.h"
 #include "runtime/observation.h"
 #include "runtime/targets.h"
 
 namespace dofa {
 
-/// What a policy sees of one model: its table, its targets and what it runs now.
+/// What a policy sees of one model: its table, its targets, what it runs now and what its levels
+/// were seen to take.
 struct ModelState
 {
     const LevelTable* table = nullptr;
     Targets targets;
     int level = -1;           ///< -1 before the first decision
     int operatingPoint = -1;  ///< -1: none chosen, knobs left as they are
+    /// Learnt latencies, fed by the manager with every frame before the policy sees it; null:
+    /// the profile only (predictLatency() handles both).
+    const LevelLatencyModel* latency = nullptr;
 };
+
+/// `model`'s predicted latency of (level, operating point): from its latency model when it has
+/// one, else the profile (LatencySource::Prior). Allocation-free.
+LatencyPrediction predictLatency(const ModelState& model, int level, int operatingPoint,
+                                 std::int64_t nowNs);
+/// The text of that prediction for reasons ("level 2: profile 13.6 ms" without a model).
+std::string describeLatency(const ModelState& model, int level, int operatingPoint,
+                            std::int64_t nowNs);
 
 /// What a policy wants for one model. The manager pre-fills it with the current choice and an
 /// empty reason; a policy changes what it decides and says why.

@@ -9,12 +9,6 @@
 
 namespace dofa {
 
-namespace {
-
-constexpr std::int64_t kNsPerMs = 1000000;
-
-}  // namespace
-
 ReactivePolicy::ReactivePolicy(ReactiveConfig config)
     : m_config(config), m_window(config.windowFrames)
 {
@@ -22,20 +16,17 @@ ReactivePolicy::ReactivePolicy(ReactiveConfig config)
         throw std::invalid_argument("reactive policy: minFrames must be in 1..windowFrames");
     if (config.upWindows < 1)
         throw std::invalid_argument("reactive policy: upWindows must be >= 1");
-    if (config.upMargin < 0 || config.upMargin >= 1 || config.clearChange < 0 ||
-        config.clearChange >= 1 || config.violationTolerance < 0)
+    if (config.upMargin < 0 || config.upMargin >= 1 || config.violationTolerance < 0)
         throw std::invalid_argument("reactive policy: margins must be in [0, 1)");
-    m_coolDownNs = config.coolDownMs * kNsPerMs;
 }
 
-int ReactivePolicy::bestFitting(const LevelTable& table, int first, int last, double limitMs,
-                                std::int64_t nowNs, bool respectBlock) const
+int ReactivePolicy::bestFitting(const ModelState& model, int first, int last, double limitMs,
+                                std::int64_t nowNs) const
 {
+    const LevelTable& table = *model.table;
     int best = -1;
     for (int j = std::max(first, 0); j <= last && j < table.size(); ++j) {
-        if (!m_allowed[j] || table.latencyMs(j) * m_slowdown > limitMs)
-            continue;
-        if (respectBlock && blocked(j, nowNs))
+        if (!m_allowed[j] || predictLatency(model, j, -1, nowNs).ms > limitMs)
             continue;
         if (best < 0 || table.level(j).top1 > table.level(best).top1)
             best = j;
@@ -51,9 +42,19 @@ int ReactivePolicy::fastestAllowed() const
     return 0;
 }
 
-bool ReactivePolicy::blocked(int level, std::int64_t nowNs) const
+std::string ReactivePolicy::changeNote(const ModelState& model)
 {
-    return m_blockedLevel >= 0 && level >= m_blockedLevel && nowNs < m_blockUntilNs;
+    if (!model.latency || model.latency->changeCount() == m_changesTold)
+        return {};
+    m_changesTold = model.latency->changeCount();
+    const LatencyChange& c = model.latency->lastChange();
+    std::string where = formatText("level %d", c.level);
+    if (c.operatingPoint >= 0)
+        where += " @ " + model.table->level(c.level).operatingPoints.at(c.operatingPoint).name;
+    return formatText(
+        "; conditions changed at %s (%s %.1f → %.1f ms): records of the other "
+        "levels dropped",
+        where.c_str(), statisticName(model.latency->config().statistic), c.beforeMs, c.afterMs);
 }
 
 void ReactivePolicy::evaluate(const PolicyInput& in, DecisionCause cause,
@@ -86,39 +87,34 @@ void ReactivePolicy::evaluate(const PolicyInput& in, DecisionCause cause,
             formatText(" (no allowed level within power ≤ %.4g W: power ignored)", *targets.powerW);
     }
     m_allowed = std::move(allowed);
-
-    // New conditions: forget blocks and slack, keep the slowdown estimate.
-    m_blockedLevel = -1;
-    m_coolDownNs = m_config.coolDownMs * kNsPerMs;
     m_slackWindows = 0;
-    m_liftNote.clear();
 
     std::string why;
     int pick = -1;
     if (targets.latencyMs) {
-        pick = bestFitting(table, 0, n - 1, *targets.latencyMs, in.nowNs, false);
+        pick = bestFitting(model, 0, n - 1, *targets.latencyMs, in.nowNs);
         if (pick >= 0) {
-            why = formatText(
-                "level %d (%.1f %%) is the most accurate predicted to fit: "
-                "%.1f ms × slowdown %.2f = %.1f ms ≤ %.4g ms",
-                pick, table.level(pick).top1, table.latencyMs(pick), m_slowdown,
-                table.latencyMs(pick) * m_slowdown, *targets.latencyMs);
+            why = formatText("level %d (%.1f %%) is the most accurate predicted to fit: ", pick,
+                             table.level(pick).top1) +
+                  describeLatency(model, pick, -1, in.nowNs) +
+                  formatText(" ≤ %.4g ms", *targets.latencyMs);
         } else {
             pick = fastestAllowed();
-            why = formatText(
-                "no level is predicted to fit %.4g ms (slowdown %.2f, fastest "
-                "allowed predicted %.1f ms): fastest allowed level %d",
-                *targets.latencyMs, m_slowdown, table.latencyMs(pick) * m_slowdown, pick);
+            why = formatText("no level is predicted to fit %.4g ms (fastest allowed: ",
+                             *targets.latencyMs) +
+                  describeLatency(model, pick, -1, in.nowNs) +
+                  formatText("): fastest allowed level %d", pick);
         }
     } else {
-        pick = bestFitting(table, 0, n - 1, 1e300, in.nowNs, false);
+        pick = bestFitting(model, 0, n - 1, 1e300, in.nowNs);
         why = formatText("no latency target: most accurate allowed level %d (%.1f %%)", pick,
                          table.level(pick).top1);
     }
     const char* what = cause == DecisionCause::Targets ? "targets " : "";
     out[0].level = pick;
     out[0].operatingPoint = -1;
-    out[0].reason = std::string(what) + targets.describe() + ": " + why + m_allowedNote + " → " +
+    out[0].reason = std::string(what) + targets.describe() + ": " + why + changeNote(model) +
+                    m_allowedNote + " → " +
                     describeTransition(table, model.level, model.operatingPoint, pick, -1);
 }
 
@@ -138,20 +134,14 @@ bool ReactivePolicy::observe(const PolicyInput& in, const FrameObservation& fram
     }
     m_window.push(frame.latencyMs);
     ++m_framesAtLevel;
-    if (m_framesAtLevel < m_config.minFrames)
+    m_slowdown = predictLatency(model, model.level, model.operatingPoint, in.nowNs).scale;
+    if (m_framesAtLevel < m_config.minFrames || !model.targets.latencyMs)
         return false;
-    const LevelTable& table = *model.table;
     const double stat = m_window.statistic(m_config.statistic);
-    m_slowdown = stat / table.latencyMs(model.level);
-    const bool windowEnds = m_window.full() && m_framesAtLevel % m_config.windowFrames == 0;
-    if (windowEnds && m_blockedLevel >= 0 && m_blockBaseline == 0)
-        m_blockBaseline = m_slowdown;  // the first full window after stepping down
-    if (!model.targets.latencyMs)
-        return false;
     const double target = *model.targets.latencyMs;
     if (stat > target * (1 + m_config.violationTolerance))
         return stepDown(in, stat, target, out[0]);
-    if (!windowEnds)
+    if (!m_window.full() || m_framesAtLevel % m_config.windowFrames != 0)
         return false;
     return stepUp(in, stat, target, out[0]);
 }
@@ -159,44 +149,31 @@ bool ReactivePolicy::observe(const PolicyInput& in, const FrameObservation& fram
 bool ReactivePolicy::stepDown(const PolicyInput& in, double stat, double target, Selection& out)
 {
     const ModelState& model = in.models[0];
-    const LevelTable& table = *model.table;
     const int from = model.level;
-    // How far to step: the newer half of the window, when worse, tells the size of a sudden
-    // change better than a median that still straddles it.
-    const double recent = m_window.recentStatistic(m_config.statistic, m_config.minFrames);
-    m_slowdown = std::max(stat, recent) / table.latencyMs(from);
-    int to = bestFitting(table, 0, from - 1, target, in.nowNs, false);
+    int to = bestFitting(model, 0, from - 1, target, in.nowNs);
     const bool fits = to >= 0;
     if (!fits)
         to = fastestAllowed();
     if (to >= from)
         return false;  // already as fast as allowed: nothing to do until something changes
-
-    // Block `from`; a level that keeps failing waits twice as long each time.
-    m_coolDownNs = from == m_blockedLevel
-                       ? std::min(2 * m_coolDownNs, m_config.maxCoolDownMs * kNsPerMs)
-                       : m_config.coolDownMs * kNsPerMs;
-    m_blockedLevel = from;
-    m_blockUntilNs = in.nowNs + m_coolDownNs;
-    m_blockBaseline = 0;
     m_slackWindows = 0;
 
+    // What the newest frames say, when worse than the window: the size of a sudden change.
+    const double recent = m_window.recentStatistic(m_config.statistic, m_config.minFrames);
     out.level = to;
     out.operatingPoint = -1;
-    out.reason = formatText("%s %.1f ms > target %.4g ms over %d frames at level %d (",
+    out.reason = formatText("%s %.1f ms > target %.4g ms over %d frames at level %d",
                             statisticName(m_config.statistic), stat, target, m_window.size(), from);
     if (recent > stat)
-        out.reason += formatText("newest %d: %.1f ms; ",
+        out.reason += formatText(" (newest %d: %.1f ms)",
                                  std::min(m_config.minFrames, m_window.size()), recent);
-    out.reason += formatText("slowdown ×%.2f) → level %d to %d", m_slowdown, from, to);
-    out.reason += fits ? formatText(", the most accurate predicted to fit (%.1f ms)",
-                                    table.latencyMs(to) * m_slowdown)
-                       : formatText(
-                             ", the fastest allowed: none is predicted to fit "
-                             "(%.1f ms)",
-                             table.latencyMs(to) * m_slowdown);
-    out.reason += formatText("; level %d blocked for %.1f s", from, m_coolDownNs / 1e9);
-    out.reason += m_allowedNote;
+    out.reason += formatText(" → level %d to %d, ", from, to);
+    out.reason += fits ? "the most accurate predicted to fit: "
+                       : "the fastest allowed, none is predicted to fit: ";
+    out.reason += describeLatency(model, to, -1, in.nowNs);
+    out.reason += "; not back up while its own record holds (" +
+                  describeLatency(model, from, model.operatingPoint, in.nowNs) + ")";
+    out.reason += changeNote(model) + m_allowedNote;
     return true;
 }
 
@@ -209,38 +186,24 @@ bool ReactivePolicy::stepUp(const PolicyInput& in, double stat, double target, S
     for (int j = from + 1; j < table.size() && next < 0; ++j)
         if (m_allowed[j])
             next = j;
-    if (next < 0) {
-        m_slackWindows = 0;
-        return false;
-    }
-    // Conditions clearly changed since the step down: lift the block (rare: may allocate).
-    if (m_blockedLevel >= 0 && m_blockBaseline > 0 && in.nowNs < m_blockUntilNs &&
-        m_slowdown <= m_blockBaseline * (1 - m_config.clearChange)) {
-        m_liftNote = formatText(
-            "; block on level %d lifted early: slowdown fell from ×%.2f to "
-            "×%.2f",
-            m_blockedLevel, m_blockBaseline, m_slowdown);
-        m_blockedLevel = -1;
-    }
     const double limit = target * (1 - m_config.upMargin);
-    if (blocked(next, in.nowNs) || table.latencyMs(next) * m_slowdown > limit) {
+    // Judged on the next level's own record when it has one: a level that failed stays out.
+    if (next < 0 || predictLatency(model, next, -1, in.nowNs).ms > limit) {
         m_slackWindows = 0;
         return false;
     }
     if (++m_slackWindows < m_config.upWindows)
         return false;
-    const int to = bestFitting(table, from + 1, table.size() - 1, limit, in.nowNs, true);
+    const int to = bestFitting(model, from + 1, table.size() - 1, limit, in.nowNs);
     m_slackWindows = 0;
     out.level = to;
     out.operatingPoint = -1;
-    out.reason = formatText(
-        "%s %.1f ms ≤ target %.4g ms for %d windows (slowdown ×%.2f): "
-        "level %d predicted %.1f ms ≤ %.1f ms (target − %.0f %%) → level %d "
-        "to %d",
-        statisticName(m_config.statistic), stat, target, m_config.upWindows, m_slowdown, to,
-        table.latencyMs(to) * m_slowdown, limit, m_config.upMargin * 100, from, to);
-    out.reason += m_liftNote + m_allowedNote;
-    m_liftNote.clear();
+    out.reason = formatText("%s %.1f ms ≤ target %.4g ms for %d windows: ",
+                            statisticName(m_config.statistic), stat, target, m_config.upWindows) +
+                 describeLatency(model, to, -1, in.nowNs) +
+                 formatText(" ≤ %.1f ms (target − %.0f %%), the most accurate predicted to fit",
+                            limit, m_config.upMargin * 100) +
+                 changeNote(model) + m_allowedNote + formatText(" → level %d to %d", from, to);
     return true;
 }
 

@@ -19,33 +19,37 @@ struct ReactiveConfig
     double violationTolerance = 0.0;  ///< violation: statistic > target × (1 + tolerance)
     double upMargin = 0.05;           ///< slack: next level predicted ≤ target × (1 − margin)
     int upWindows = 3;                ///< consecutive slack windows before stepping up
-    std::int64_t coolDownMs = 5000;   ///< a level that just failed is blocked this long...
-    std::int64_t maxCoolDownMs = 60000;  ///< ...doubling, up to this, each time it fails again
-    double clearChange = 0.25;           ///< a slowdown drop of this fraction lifts a block early
 };
 
 /// Feedback control of the level from observed latency, for a device shared with other programs.
 ///
-/// The rule. Latencies of frames at the current level fill a sliding window; its statistic
-/// (p50 by default) divided by the level's profiled mean is the slowdown factor s, and level j is
-/// predicted to take profiled(j) × s.
+/// Predictions. What a level is predicted to take comes from the manager's LevelLatencyModel
+/// (ModelState::latency): the level's own recent record when it has one, else its profile scaled
+/// by what the levels with records were seen to take, else the profile. Slowdowns are not uniform
+/// (small levels slow most when paced frames let the processor idle, large ones under a
+/// co-runner), so one factor measured at the running level would mispredict the others.
+///
+/// The rule. Latencies of frames at the current level fill a sliding window (cleared on a level
+/// change); its statistic (p50 by default) is compared with the latency target.
 /// - Step down: once `minFrames` frames ran at the level and the statistic exceeds the target,
-///   go straight to the most accurate level predicted to fit (several levels at once when s says
-///   so), else to the fastest allowed level. s is taken from the worse of the window and its
-///   newest `minFrames` frames, since right after a sudden change the window median still mixes
-///   both regimes. With the defaults a sudden slowdown is corrected 5–6 frames after it starts.
-/// - Step up: at the end of each full window (non-overlapping), if the next level up is predicted
-///   to fit under target × (1 − upMargin), count a slack window, else reset the count; after
-///   `upWindows` in a row go to the most accurate level predicted to fit under that bound.
-/// - No oscillation: stepping down from level L blocks levels ≥ L for `coolDownMs`, doubled
-///   (up to `maxCoolDownMs`) each time L fails again. The block lifts early when conditions clearly
-///   change: the slowdown falls by `clearChange` below what the first full window at the lower
-///   level measured (the co-runner left), or the targets change.
-/// - New targets, or taking over from another policy: re-evaluated at once with the last slowdown
-///   estimate (1 before any), without the up-margin; blocks are cleared.
-/// The accuracy floor and a profiled power over the power target exclude levels; when no level
+///   go straight to the most accurate allowed level predicted to fit (several levels at once when
+///   the predictions say so), else to the fastest allowed level. With the defaults a sudden
+///   slowdown is corrected 5–6 frames after it starts.
+/// - Step up: at the end of each full window (non-overlapping), if the next allowed level up is
+///   predicted to fit under target × (1 − upMargin), count a slack window, else reset the count;
+///   after `upWindows` in a row go to the most accurate level predicted to fit under that bound.
+/// - No oscillation, without blocks or cool-downs: a level that just failed has its own record
+///   saying it is too slow, so a step up to it is judged on that record and not taken while it
+///   holds. The record is forgotten when conditions change (a load change seen at the running
+///   level drops every other record) or when it goes stale (LatencyModelConfig::maxAgeMs): then
+///   the level is predicted by scaling again and may be tried once more.
+/// - New targets, or taking over from another policy: re-evaluated at once on the same
+///   predictions, without the up-margin. New targets do not erase what was learnt.
+/// Every reason says which numbers it used (learned record, scaled profile or profile). The
+/// accuracy floor and a profiled power over the power target exclude levels; when no level
 /// reaches the floor, it is ignored (and the reason says so). Frames whose level is not the
-/// current one (a switch not yet applied) are ignored. One model only.
+/// current one (a switch not yet applied) are ignored. One model only; it always runs a level's
+/// own profile (operating point -1).
 class ReactivePolicy : public Policy
 {
 public:
@@ -57,35 +61,33 @@ public:
                  std::vector<Selection>& out) override;
 
     [[nodiscard]] const ReactiveConfig& config() const { return m_config; }
-    /// Last observed/profiled latency ratio of the current level; 1 before any observation.
+    /// The current level's predicted latency over its profile at the last frame (its learned
+    /// record when it has one); 1 before anything is learnt.
     [[nodiscard]] double slowdown() const { return m_slowdown; }
     /// Frames that ran at another level than the current one.
     [[nodiscard]] std::int64_t ignoredFrames() const { return m_ignoredFrames; }
 
 private:
-    /// Most accurate allowed level in [first, last] predicted to fit under `limitMs`, skipping
-    /// blocked levels when `respectBlock`; -1 when none.
-    int bestFitting(const LevelTable& table, int first, int last, double limitMs,
-                    std::int64_t nowNs, bool respectBlock) const;
+    /// Most accurate allowed level in [first, last] predicted to fit under `limitMs`; -1: none.
+    int bestFitting(const ModelState& model, int first, int last, double limitMs,
+                    std::int64_t nowNs) const;
     int fastestAllowed() const;
-    bool blocked(int level, std::int64_t nowNs) const;
     bool stepDown(const PolicyInput& in, double stat, double target, Selection& out);
     bool stepUp(const PolicyInput& in, double stat, double target, Selection& out);
+    /// "; conditions changed at level 2 (…): other records dropped" once per load change the
+    /// latency model saw since the last decision; empty otherwise. Allocates: decisions only.
+    std::string changeNote(const ModelState& model);
 
     ReactiveConfig m_config;
     SampleWindow m_window;
     std::vector<char> m_allowed;  ///< per level, from the floor and power target (evaluate)
     std::string m_allowedNote;    ///< why the floor or power target was dropped, for reasons
-    std::string m_liftNote;       ///< a block lifted early, told with the next step up
     int m_windowLevel = -1;
     int m_framesAtLevel = 0;
     int m_slackWindows = 0;
     double m_slowdown = 1.0;
     std::int64_t m_ignoredFrames = 0;
-    int m_blockedLevel = -1;  ///< levels ≥ this are blocked; -1: no block
-    std::int64_t m_blockUntilNs = 0;
-    std::int64_t m_coolDownNs = 0;
-    double m_blockBaseline = 0;  ///< slowdown of the first full window after the step; 0: not yet
+    std::uint64_t m_changesTold = 0;  ///< latency-model load changes already told in a reason
 };
 
 }  // namespace dofa

@@ -45,8 +45,13 @@ RuntimeManager::RuntimeManager(std::vector<ManagedModel> models, std::unique_ptr
         m_names.push_back(std::move(m.name));
         m_pendingTargets.push_back(m.targets);
     }
+    m_latency.reserve(m_tables.size());  // ModelState::latency points into it too
+    for (const LevelTable& table : m_tables)
+        m_latency.emplace_back(table, options.latencyModel);
     for (std::size_t i = 0; i < m_tables.size(); ++i)
-        m_models.push_back(ModelState{&m_tables[i], m_pendingTargets[i], -1, -1});
+        m_models.push_back(ModelState{&m_tables[i], m_pendingTargets[i], -1, -1, &m_latency[i]});
+    m_previousLevel.assign(m_models.size(), -1);
+    m_previousPoint.assign(m_models.size(), -1);
     m_selections.resize(m_models.size());
     evaluate(DecisionCause::Start);
 }
@@ -56,11 +61,25 @@ bool RuntimeManager::observe(const FrameObservation& frame)
     bool changed = applyPendingTargets();
     if (frame.model < 0 || frame.model >= modelCount())
         return changed;
+    const std::int64_t now = m_clock();
+    learn(frame, now);
     resetSelections();
-    const PolicyInput in{m_clock(), m_models, observedPowerMw()};
+    const PolicyInput in{now, m_models, observedPowerMw()};
     if (m_policy->observe(in, frame, m_selections))
         changed = commit(DecisionCause::Frame) || changed;
     return changed;
+}
+
+void RuntimeManager::learn(const FrameObservation& frame, std::int64_t nowNs)
+{
+    const auto m = static_cast<std::size_t>(frame.model);
+    const ModelState& model = m_models[m];
+    // The operating point the frame ran at: the current one, or the previous one for a frame of
+    // the previous level; a frame of any other level is of unknown provenance and not learnt.
+    if (frame.level == model.level)
+        m_latency[m].observe(frame.level, model.operatingPoint, frame.latencyMs, nowNs);
+    else if (frame.level == m_previousLevel[m])
+        m_latency[m].observe(frame.level, m_previousPoint[m], frame.latencyMs, nowNs);
 }
 
 void RuntimeManager::observePower(const PowerObservation& sample)
@@ -168,6 +187,10 @@ bool RuntimeManager::commit(DecisionCause cause)
         if (d.changed()) {
             changed = true;
             m_power.clear();  // power of the previous choice says nothing about the new one
+        }
+        if (d.changed()) {
+            m_previousLevel[i] = model.level;
+            m_previousPoint[i] = model.operatingPoint;
         }
         model.level = s.level;
         model.operatingPoint = s.operatingPoint;

@@ -27,14 +27,22 @@ struct ManagedModel
 /// Construction settings of a RuntimeManager (RuntimeManager::Options).
 struct RuntimeManagerOptions
 {
-    int historyCapacity = 256;  ///< decisions kept for the GUI
-    int powerWindow = 16;       ///< board power samples averaged for the policies
-    Clock clock;                ///< steady ns; steadyClock() when empty
+    int historyCapacity = 256;        ///< decisions kept for the GUI
+    int powerWindow = 16;             ///< board power samples averaged for the policies
+    Clock clock;                      ///< steady ns; steadyClock() when empty
+    LatencyModelConfig latencyModel;  ///< how each model's level latencies are learnt
 };
 
 /// Targets in, decisions out: the runtime-management layer. It owns one Policy (switchable at run
 /// time), feeds it observed frames and power, keeps the current level and operating point of each
 /// model, and records every decision, with its reason, in a bounded history.
+///
+/// It also learns what each model's levels really take (one LevelLatencyModel per model, the
+/// profile as prior): every frame goes into it, for the frame's level and the operating point it
+/// ran at, before the policy sees the frame, and policies read it through ModelState::latency.
+/// It outlives policy switches: what was learnt is about the device, not about a policy. The
+/// manager's clock (not FrameObservation::tNs) times the records, the same clock the policies
+/// are given, so that freshness is judged on one time base.
 ///
 /// Threading contract. The manager belongs to one thread, the inference worker: the constructor,
 /// observe(), observePower(), poll(), setPolicy() and the level getters are called there only.
@@ -92,6 +100,11 @@ public:
     }
     [[nodiscard]] Policy& policy() { return *m_policy; }
     [[nodiscard]] const Policy& policy() const { return *m_policy; }
+    /// What has been learnt of a model's level latencies (worker thread only, like level()).
+    [[nodiscard]] const LevelLatencyModel& latencyModel(int model = 0) const
+    {
+        return m_latency.at(static_cast<std::size_t>(model));
+    }
     /// Mean of the recent power samples taken since the last change; nullopt with fewer than 3.
     [[nodiscard]] std::optional<double> observedPowerMw() const;
 
@@ -103,10 +116,17 @@ private:
     bool commit(DecisionCause cause);
     void resetSelections();
     bool applyPendingTargets();
+    /// The frame into its model's latency records.
+    void learn(const FrameObservation& frame, std::int64_t nowNs);
 
     std::vector<LevelTable> m_tables;  ///< owned here; ModelState points into it
     std::vector<std::string> m_names;
-    std::vector<ModelState> m_models;  ///< the worker's copy of targets and choices
+    std::vector<LevelLatencyModel> m_latency;  ///< per model; ModelState points into it
+    std::vector<ModelState> m_models;          ///< the worker's copy of targets and choices
+    /// Per model, the choice before the current one: a frame still at that level (a switch not
+    /// yet applied) ran at that operating point.
+    std::vector<int> m_previousLevel;
+    std::vector<int> m_previousPoint;
     std::vector<Selection> m_selections;
     std::unique_ptr<Policy> m_policy;
     Clock m_clock;

@@ -52,16 +52,49 @@ double SampleWindow::statistic(WindowStatistic which) const
     return which == WindowStatistic::Median ? median() : mean();
 }
 
+double SampleWindow::newest(int age) const
+{
+    if (age < 0 || age >= m_size)
+        return 0;
+    const int cap = capacity();
+    return m_values[static_cast<std::size_t>((m_next - 1 - age + cap) % cap)];
+}
+
 double SampleWindow::recentStatistic(WindowStatistic which, int count) const
 {
-    const int n = std::min(count, m_size);
+    return rangeStatistic(which, 0, count);
+}
+
+double SampleWindow::olderStatistic(WindowStatistic which, int skipNewest) const
+{
+    return rangeStatistic(which, skipNewest, m_size - skipNewest);
+}
+
+void SampleWindow::keepNewest(int count)
+{
+    const int n = std::max(0, std::min(count, m_size));
+    const int cap = capacity();
+    // Oldest kept first into the scratch, then written back from slot 0.
+    for (int i = 0; i < n; ++i)
+        m_scratch[static_cast<std::size_t>(i)] =
+            m_values[static_cast<std::size_t>((m_next - n + i + 2 * cap) % cap)];
+    for (int i = 0; i < n; ++i)
+        m_values[static_cast<std::size_t>(i)] = m_scratch[static_cast<std::size_t>(i)];
+    m_size = n;
+    m_next = n % cap;
+}
+
+double SampleWindow::rangeStatistic(WindowStatistic which, int skip, int count) const
+{
+    skip = std::max(skip, 0);
+    const int n = std::min(count, m_size - skip);
     if (n <= 0)
         return 0;
-    // The newest n samples, walking back from the slot before m_next.
+    // n samples walking back from the slot before m_next, after skipping the newest `skip`.
     const int cap = capacity();
     for (int i = 0; i < n; ++i)
         m_scratch[static_cast<std::size_t>(i)] =
-            m_values[static_cast<std::size_t>((m_next - 1 - i + cap) % cap)];
+            m_values[static_cast<std::size_t>((m_next - 1 - skip - i + 2 * cap) % cap)];
     const auto first = m_scratch.begin();
     if (which == WindowStatistic::Mean) {
         double sum = 0;

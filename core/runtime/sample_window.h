@@ -29,12 +29,22 @@ public:
     /// Middle value (mean of the two middle ones for an even size); 0 when empty.
     [[nodiscard]] double median() const;
     [[nodiscard]] double statistic(WindowStatistic which) const;
+    /// The `age`-th newest sample (0: the newest); 0 when there is none.
+    [[nodiscard]] double newest(int age) const;
     /// The statistic of the newest `count` samples only (all when fewer). Right after a sudden
     /// slowdown the window still holds older, faster frames: its median sits between the two
     /// regimes and would under-estimate how far to step. O(count), no allocation.
     [[nodiscard]] double recentStatistic(WindowStatistic which, int count) const;
+    /// The statistic of all but the newest `skipNewest` samples (0 when none are left): what the
+    /// window said before its newest frames, to compare them with. O(capacity), no allocation.
+    [[nodiscard]] double olderStatistic(WindowStatistic which, int skipNewest) const;
+    /// Drops all but the newest `count` samples, keeping their order. No allocation.
+    void keepNewest(int count);
 
 private:
+    /// The statistic of `count` samples, skipping the newest `skip`.
+    [[nodiscard]] double rangeStatistic(WindowStatistic which, int skip, int count) const;
+
     std::vector<double> m_values;
     mutable std::vector<double> m_scratch;  ///< median's working copy, same capacity
     int m_next = 0;

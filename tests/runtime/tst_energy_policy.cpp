@@ -130,20 +130,33 @@ private Q_SLOTS:
         FakeClock clock;
         RuntimeManager rm = energy(targetsOf(40, 0, 0), clock);
         QCOMPARE(rm.operatingPoint(), 1);  // level 0 at 600 MHz, 35 ms
-        // Frames at the point's own latency (35 ms), then a co-runner makes them 1.3× slower.
-        for (int i = 0; i < 20; ++i) {
-            clock.advanceMs(35);
-            rm.observe(FrameObservation{clock.nowNs, 35, rm.level(), 0});
-        }
+        // Frames at the point's own latency (35 ms), then a co-runner makes every pair 1.3×
+        // slower than its profile.
+        const LevelTable table = dvfsTable();
+        auto frames = [&](int n, double factor) {
+            for (int i = 0; i < n; ++i) {
+                const double ms = table.level(rm.level())
+                                      .operatingPoints[std::size_t(rm.operatingPoint())]
+                                      .latencyMs *
+                                  factor;
+                clock.advanceMs(ms);
+                rm.observe(FrameObservation{clock.nowNs, ms, rm.level(), 0});
+            }
+        };
+        frames(20, 1.0);
         QCOMPARE(rm.operatingPoint(), 1);
-        for (int i = 0; i < 10; ++i) {
-            clock.advanceMs(35 * 1.3);
-            rm.observe(FrameObservation{clock.nowNs, 35 * 1.3, rm.level(), 0});
-        }
+        frames(10, 1.3);
         QCOMPARE(rm.level(), 0);
         QCOMPARE(rm.operatingPoint(), 0);  // 1.1 GHz: 26 ms with the slowdown
-        QVERIFY2(contains(rm.history().back().reason, "slowdown ×1.30"),
-                 rm.history().back().reason.c_str());
+        const std::string reason = rm.history().back().reason;
+        QVERIFY2(contains(reason, "slowdown ×1.30") &&
+                     contains(reason,
+                              "level 0 @ GPU 1.1 GHz: profile 20.0 ms × 1.30 = 26.0 ms "
+                              "(scale learned at level 0 @ GPU 600 MHz)"),
+                 reason.c_str());
+        const std::uint64_t decisions = rm.decisionCount();
+        frames(50, 1.3);  // 26 ms fits: it stays
+        QCOMPARE(rm.decisionCount(), decisions);
     }
 
     void observedPowerOverTargetMovesDown()
