@@ -69,6 +69,30 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SampleWindow(0));
     }
 
+    /// What the latency model compares and keeps when it sees a load change.
+    void windowNewestAndOlder()
+    {
+        SampleWindow w(5);
+        for (double v : {1, 2, 3, 4, 5, 6, 7})  // slid: 3 4 5 6 7
+            w.push(v);
+        QCOMPARE(w.newest(0), 7.0);
+        QCOMPARE(w.newest(4), 3.0);
+        QCOMPARE(w.newest(5), 0.0);
+        QCOMPARE(w.recentStatistic(WindowStatistic::Median, 2), 6.5);
+        QCOMPARE(w.olderStatistic(WindowStatistic::Median, 2), 4.0);  // 3 4 5
+        QCOMPARE(w.olderStatistic(WindowStatistic::Mean, 3), 3.5);    // 3 4
+        QCOMPARE(w.olderStatistic(WindowStatistic::Mean, 5), 0.0);
+        w.keepNewest(2);  // 6 7, in order
+        QCOMPARE(w.size(), 2);
+        QCOMPARE(w.newest(0), 7.0);
+        QCOMPARE(w.newest(1), 6.0);
+        w.push(8);
+        QCOMPARE(w.newest(2), 6.0);
+        QCOMPARE(w.median(), 7.0);
+        w.keepNewest(9);  // more than held: all kept
+        QCOMPARE(w.size(), 3);
+    }
+
     void historyIsABoundedRing()
     {
         DecisionHistory h(3);
