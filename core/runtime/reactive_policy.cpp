@@ -65,6 +65,8 @@ void ReactivePolicy::evaluate(const PolicyInput& in, DecisionCause cause,
     const ModelState& model = in.models[0];
     const LevelTable& table = *model.table;
     const Targets& targets = model.targets;
+    if (m_allowed.empty() && model.latency)  // taking over: older load changes are not news
+        m_changesTold = model.latency->changeCount();
 
     // Allowed levels: the accuracy floor and the power target, each dropped when nothing is left.
     const int n = table.size();

@@ -187,8 +187,6 @@ bool RuntimeManager::commit(DecisionCause cause)
         if (d.changed()) {
             changed = true;
             m_power.clear();  // power of the previous choice says nothing about the new one
-        }
-        if (d.changed()) {
             m_previousLevel[i] = model.level;
             m_previousPoint[i] = model.operatingPoint;
         }
