@@ -170,6 +170,11 @@ TestCase {
         tryVerify(function () { return LiveController.message.indexOf("no-such-policy") >= 0 }, 3000)
         compare(banner.text, LiveController.message)
         verify(banner.visible)
+        // The banner was hidden until now: the column lays it out on its next polish, before
+        // the frame is drawn. Until then it has no width and sits under the panels, where a tap
+        // would land on them (a user only sees it, and taps it, after that frame).
+        waitForItemPolished(banner.parent)
+        verify(banner.width > 0)
         verify(banner.height >= 48)
         // A tap hides it until the next message.
         mouseClick(banner)
