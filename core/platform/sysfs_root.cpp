@@ -194,7 +194,8 @@ std::string SysfsRoot::writeProblem(const std::string& sysPath) const
     {};
     if (::statvfs(full.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
         return "read-only: " + full + " is on a read-only mount";
-    if (::access(full.c_str(), W_OK) != 0)
+    // The effective ids, as open() for writing will use (access() checks the real ones).
+    if (::faccessat(AT_FDCWD, full.c_str(), W_OK, AT_EACCESS) != 0)
         return "read-only: no permission to write " + full + " (" + errnoText(errno) +
                "); run as root or grant write access with a udev/tmpfiles rule";
     return {};
