@@ -60,11 +60,12 @@ inline int oracleLevel(const LevelTable& table, const std::vector<double>& facto
 }
 
 inline ScenarioRun runScenario(const Scenario& s, std::unique_ptr<Policy> policy,
-                               std::uint64_t seed = 1)
+                               std::uint64_t seed = 1, LatencyModelConfig latencyModel = {})
 {
     FakeClock clock;
     RuntimeManager::Options o;
     o.clock = clock.clock();
+    o.latencyModel = latencyModel;
     o.historyCapacity = 4096;
     RuntimeManager rm(s.table, latency(*s.events.front().targetMs), std::move(policy), o);
     Noise noise(seed);
