@@ -27,6 +27,7 @@
 #include <torch/torch.h>
 
 #include "engine/dynamic_model.h"
+#include "engine/inference_threads.h"
 #include "export/onnx_writer.h"
 #include "supernet/model_file.h"
 
@@ -317,10 +318,10 @@ int main(int argc, char** argv)
     const std::string profiles[2] = {DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-1t.json",
                                      DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-2t.json"};
 
-    torch::set_num_threads(1);
+    setInferenceThreads(1);
     const double peak1 = gemmPeak();
     const double convPeak1 = convPeak();
-    torch::set_num_threads(2);
+    setInferenceThreads(2);
     const double peak2 = gemmPeak();
     const double convPeak2 = convPeak();
     std::printf("# peer_runtimes_bench: batch 1, median ms per call; LibTorch %s, OpenCV %s\n",
@@ -345,8 +346,9 @@ int main(int argc, char** argv)
         "auto t", "auto cv");
 
     for (int threads : {1, 2}) {
-        torch::set_num_threads(threads);
+        setInferenceThreads(threads);
         cv::setNumThreads(threads);
+        std::printf("# %d thread(s): %s\n", threads, inferenceThreads().describe().c_str());
         // The shipped model, with the profile measured at this thread count.
         const ModelFile file = ModelFile::load(modelPath);
         Supernet supernet = file.buildSupernet(modelPath);

@@ -11,6 +11,8 @@
 
 #include <torch/torch.h>
 
+#include "engine/inference_threads.h"
+
 namespace dofa {
 
 std::atomic<bool>& stopRequested()
@@ -94,7 +96,7 @@ void applyThreads(const QCommandLineParser& parser)
         throw UsageError("--threads needs a non-negative integer");
     }
     if (threads > 0) {
-        torch::set_num_threads(threads);
+        setInferenceThreads(threads);
     }
 }
 

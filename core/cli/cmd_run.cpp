@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "engine/dynamic_model.h"
 #include "engine/inference_pipeline.h"
+#include "engine/inference_threads.h"
 #include "engine/run_summary.h"
 #include "engine/scenario.h"
 #include "engine/simulated_operating_points.h"
@@ -193,7 +194,7 @@ int cmdRun(const QStringList& args)
                  "Runs live classification on a source with a dynamic model: the runtime manager "
                  "switches levels to meet the targets while scenario events change them.");
     const int threads = static_cast<int>(positive(p, kThreads));
-    torch::set_num_threads(threads);
+    setInferenceThreads(threads);
     const std::string modelPath =
         p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
     const ModelFile file = loadModelOrThrow(modelPath);
@@ -296,9 +297,15 @@ int cmdRun(const QStringList& args)
         }
         // On the SIMULATED board the energy policy chooses the CPU clock too (every fourth
         // step of its table), from the board's model.
-        LevelTable table = simulatedClock ? withSimulatedOperatingPoints(lane.model->levelTable(),
-                                                                         simulatedCpuSteps(4))
-                                          : lane.model->levelTable();
+        // Frames from a camera or a paced replay find the processor idle: the profile's paced
+        // latencies are the better prior there (the manager learns the real ones as it runs).
+        const FrameArrival arrival = sourceOptions.fps > 0 || lane.source->isLive()
+                                         ? FrameArrival::Paced
+                                         : FrameArrival::BackToBack;
+        LevelTable table = simulatedClock
+                               ? withSimulatedOperatingPoints(lane.model->levelTable(arrival),
+                                                              simulatedCpuSteps(4))
+                               : lane.model->levelTable(arrival);
         managed.push_back(ManagedModel{"model " + std::to_string(m), std::move(table), t});
         lanes.push_back(std::move(lane));
     }

@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <cmath>
 #include <cstdio>
 
 #include <torch/torch.h>
@@ -13,6 +14,7 @@
 #include "cli.h"
 #include "cli_support.h"
 #include "commands.h"
+#include "engine/inference_threads.h"
 #include "export/onnx_writer.h"
 #include "progress_bar.h"
 #include "search/accuracy_evaluator.h"
@@ -46,6 +48,22 @@ int positiveInt(const QCommandLineParser& p, const QCommandLineOption& o)
     return v;
 }
 
+/// --pace: frame rate of the levels' paced latency (0: not measured).
+const QCommandLineOption kPace("pace",
+                               "Also time every level paced at this many frames per second, as "
+                               "frames arrive from a camera (0: back to back only).",
+                               "fps", "30");
+
+double paceOf(const QCommandLineParser& p)
+{
+    bool ok = false;
+    const double v = p.value(kPace).toDouble(&ok);
+    if (!ok || v < 0 || v > 10000) {
+        throw UsageError("--pace needs a frame rate in 0..10000");
+    }
+    return v;
+}
+
 std::string defaultProfilePath(const Profile& profile)
 {
     return std::string(DOFA_SOURCE_DIR) + "/profiles/" + profile.defaultFileName();
@@ -53,13 +71,22 @@ std::string defaultProfilePath(const Profile& profile)
 
 void printLevels(const Profile& p)
 {
-    std::printf("%-5s %-42s %8s %10s %10s %8s %9s\n", "level", "arch", "top-1 %", "mean ms",
-                "p90 ms", "MMACs", "params");
+    std::printf("%-5s %-42s %8s %10s %10s %11s %8s %9s\n", "level", "arch", "top-1 %", "mean ms",
+                "p90 ms", "paced ms", "MMACs", "params");
     for (size_t i = 0; i < p.levels.size(); ++i) {
         const ProfileLevel& l = p.levels[i];
-        std::printf("%-5zu %-42s %8.2f %10.4f %10.4f %8.2f %9lld\n", i, l.arch.toString().c_str(),
-                    l.top1, l.latency.mean, l.latency.p90, static_cast<double>(l.macs) / 1e6,
-                    static_cast<long long>(l.params));
+        std::printf("%-5zu %-42s %8.2f %10.4f %10.4f %11.4f %8.2f %9lld\n", i,
+                    l.arch.toString().c_str(), l.top1, l.latency.mean, l.latency.p90,
+                    l.pacedLatency ? l.pacedLatency->mean : std::nan(""),
+                    static_cast<double>(l.macs) / 1e6, static_cast<long long>(l.params));
+    }
+    if (p.pacedFps() > 0) {
+        std::printf("(top-1 on %s; paced ms: mean at %.4g fps)\n",
+                    qPrintable(p.accuracyProtocol.value("levels")
+                                   .toObject()
+                                   .value("evaluation_set")
+                                   .toString("the test set")),
+                    p.pacedFps());
     }
 }
 
@@ -146,8 +173,8 @@ int cmdSearch(const QStringList& args)
     const QCommandLineOption quick("quick", "A small search for smoke tests (minutes to seconds).");
     const QCommandLineOption noBaselines("no-baselines", "Skip the baseline families.");
     const QCommandLineOption seed("seed", "Seed of sampling and evolution.", "n", "1");
-    for (const auto& o :
-         {kModel, kData, kThreads, kCuda, kOut, levels, samples, cache, quick, noBaselines, seed}) {
+    for (const auto& o : {kModel, kData, kThreads, kCuda, kOut, levels, samples, cache, quick,
+                          noBaselines, seed, kPace}) {
         p.addOption(o);
     }
     parseOrThrow(p, args,
@@ -157,7 +184,7 @@ int cmdSearch(const QStringList& args)
                  "and the width/depth/resolution/random baselines measured the same way. Writes "
                  "a JSON profile.");
     const int threads = positiveInt(p, kThreads);
-    torch::set_num_threads(threads);
+    setInferenceThreads(threads);
     const auto [modelPath, model, net] = loadModel(p);
     const FashionMnist train = loadFashionMnist(p.value(kData), FashionMnist::Split::Train);
     const FashionMnist test = loadFashionMnist(p.value(kData), FashionMnist::Split::Test);
@@ -172,6 +199,7 @@ int cmdSearch(const QStringList& args)
     o.predictorSamples = positiveInt(p, samples);
     o.baselines = !p.isSet(noBaselines);
     o.seed = static_cast<std::uint32_t>(p.value(seed).toULong());
+    o.pacedLatency.paceFps = paceOf(p);
     BnCalibrationOptions calibration;
     if (p.isSet(quick)) {
         o.predictorSamples = std::min(o.predictorSamples, 24);
@@ -180,6 +208,8 @@ int cmdSearch(const QStringList& args)
         o.frontCandidates = 8;
         o.tableLatency = {1, 5, 1, torch::kCPU};
         o.archLatency = {2, 10, 1, torch::kCPU};
+        o.pacedLatency.warmup = 2;
+        o.pacedLatency.runs = 10;
         o.search.randomSamples = 100;
         o.search.sweepSteps = 3;
         o.search.population = 12;
@@ -285,7 +315,7 @@ int cmdProfile(const QStringList& args)
     const QCommandLineOption from("profile", "Existing profile whose levels to re-measure.",
                                   "file");
     const QCommandLineOption runs("runs", "Timed runs per sub-network.", "n", "60");
-    for (const auto& o : {kModel, kThreads, kCuda, kOut, from, runs}) {
+    for (const auto& o : {kModel, kThreads, kCuda, kOut, from, runs, kPace}) {
         p.addOption(o);
     }
     parseOrThrow(p, args,
@@ -296,7 +326,7 @@ int cmdProfile(const QStringList& args)
         throw UsageError("--profile is required");
     }
     const int threads = positiveInt(p, kThreads);
-    torch::set_num_threads(threads);
+    setInferenceThreads(threads);
     const auto [modelPath, model, net] = loadModel(p);
     const std::string inPath = p.value(from).toStdString();
     Profile profile = loadProfileOrThrow(inPath, model.spec);
@@ -312,6 +342,8 @@ int cmdProfile(const QStringList& args)
     if (cuda >= 0) {
         lo.device = torch::Device(torch::kCUDA, static_cast<int8_t>(cuda));
     }
+    LatencyOptions paced = lo;
+    paced.paceFps = paceOf(p);
     std::vector<ProfileCandidate> measured;
     for (const ProfileCandidate& c : profile.candidates) {
         if (c.measured) {
@@ -322,8 +354,12 @@ int cmdProfile(const QStringList& args)
     const size_t total = profile.levels.size() + measured.size();
     size_t done = 0;
     for (ProfileLevel& l : profile.levels) {
-        l.latency = measureLatency(net->extract(l.arch, l.bn.empty() ? nullptr : &l.bn),
-                                   model.spec.inChannels, lo);
+        const StaticSubnet level = net->extract(l.arch, l.bn.empty() ? nullptr : &l.bn);
+        l.latency = measureLatency(level, model.spec.inChannels, lo);
+        l.pacedLatency.reset();
+        if (paced.paceFps > 0) {
+            l.pacedLatency = measureLatency(level, model.spec.inChannels, paced);
+        }
         l.powerMw.reset();  // measured on the other device
         l.energyMj.reset();
         bar.update(static_cast<double>(++done) / total, "levels");
@@ -343,8 +379,27 @@ int cmdProfile(const QStringList& args)
                      [](const ProfileLevel& a, const ProfileLevel& b) {
                          return a.latency.mean < b.latency.mean;
                      });
+    // A level slower here than a more accurate one buys nothing on this device, and the manager
+    // assumes that a slower level is more accurate: drop it, and say so.
+    std::vector<ProfileLevel> kept;
+    for (ProfileLevel& l : profile.levels) {
+        if (!kept.empty() && l.top1 <= kept.back().top1) {
+            std::fprintf(stderr,
+                         "note: level %s (%.2f %%, %.4f ms) is dropped: level %s is as accurate "
+                         "(%.2f %%) and faster here (%.4f ms)\n",
+                         l.arch.toString().c_str(), l.top1, l.latency.mean,
+                         kept.back().arch.toString().c_str(), kept.back().top1,
+                         kept.back().latency.mean);
+            continue;
+        }
+        kept.push_back(std::move(l));
+    }
+    profile.levels = std::move(kept);
     profile.candidates = measured;  // predicted latencies belonged to the other device
     profile.latencyProtocol.insert("runs", lo.runs);
+    profile.latencyProtocol.insert("paced_fps", paced.paceFps);
+    profile.latencyProtocol.insert("paced_runs", paced.runs);
+    profile.latencyProtocol.insert("levels_picked_on", "back_to_back");
     profile.provenance.insert("reprofiled_from", QString::fromStdString(inPath));
     profile.provenance.insert("command", args.join(' '));
     const std::string out =

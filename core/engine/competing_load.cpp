@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include "inference_threads.h"
 #include "supernet/static_subnet.h"
 
 namespace dofa {
@@ -47,12 +48,8 @@ std::unique_ptr<CompetingLoad> CompetingLoad::model(std::shared_ptr<const Static
         new CompetingLoad("model " + net->arch().toString() + " (" + std::to_string(threads) +
                           (threads == 1 ? " thread)" : " threads)")));
     load->m_threads.emplace_back([l = load.get(), net, inChannels, threads] {
-        // OpenMP keeps the team size per calling thread, so the managed model's thread keeps
-        // its own setting; only set it when asked for another count (ATen also records it as
-        // the default for threads started later).
-        if (threads != torch::get_num_threads()) {
-            torch::set_num_threads(threads);
-        }
+        // OpenMP keeps the team size per calling thread: set it on this one.
+        setInferenceThreads(threads);
         torch::NoGradGuard noGrad;
         const torch::Tensor x = torch::randn({1, inChannels, net->resolution(), net->resolution()});
         while (!l->m_stop.load(std::memory_order_relaxed)) {

@@ -362,12 +362,12 @@ torch::Tensor DynamicModel::forwardPrepared(const torch::Tensor& x) const
     return m_currentDnn ? m_currentDnn->forward(x) : m_current->forward(x);
 }
 
-LevelTable DynamicModel::levelTable() const
+LevelTable DynamicModel::levelTable(FrameArrival arrival) const
 {
-    return levelTableFromProfile(m_profile);
+    return levelTableFromProfile(m_profile, arrival);
 }
 
-LevelTable levelTableFromProfile(const Profile& profile)
+LevelTable levelTableFromProfile(const Profile& profile, FrameArrival arrival)
 {
     std::vector<RuntimeLevel> levels;
     levels.reserve(profile.levels.size());
@@ -377,8 +377,10 @@ LevelTable levelTableFromProfile(const Profile& profile)
         l.id = static_cast<int>(i);
         l.arch = p.arch.toString();
         l.top1 = p.top1;
-        l.latencyMeanMs = p.latency.mean;
-        l.latencyP90Ms = p.latency.p90;
+        const LatencyStats& latency = p.latencyFor(arrival);
+        l.latencyMeanMs =
+            std::max(latency.mean, levels.empty() ? 0.0 : levels.back().latencyMeanMs);
+        l.latencyP90Ms = std::max(latency.p90, levels.empty() ? 0.0 : levels.back().latencyP90Ms);
         l.powerMw = p.powerMw;
         l.energyMj = p.energyMj;
         levels.push_back(std::move(l));

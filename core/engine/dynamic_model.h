@@ -137,8 +137,9 @@ public:
     /// BN statistics: a competing model for contention runs, a peer in benchmarks.
     [[nodiscard]] std::shared_ptr<const StaticSubnet> extractArch(const SubnetArch& arch) const;
 
-    /// The profile's levels as the runtime manager sees them (torch-free).
-    [[nodiscard]] LevelTable levelTable() const;
+    /// The profile's levels as the runtime manager sees them (torch-free), with the latencies
+    /// of frames arriving as `arrival` says (levelTableFromProfile).
+    [[nodiscard]] LevelTable levelTable(FrameArrival arrival = FrameArrival::BackToBack) const;
 
 private:
     /// A cached level: the LibTorch network, and its OpenCV DNN twin when that backend runs it.
@@ -171,7 +172,12 @@ private:
 };
 
 /// The runtime's view of a profile: levels in the profile's order (ascending latency), with
-/// top-1, latency mean/p90 and power/energy where measured.
-LevelTable levelTableFromProfile(const Profile& profile);
+/// top-1, latency mean/p90 and power/energy where measured. The latencies are the profile's
+/// paced ones for FrameArrival::Paced where it has them (ProfileLevel::latencyFor). They are the
+/// manager's prior only: it learns each level's real latency as frames run. Paced latencies need
+/// not ascend (small levels slow down most between frames), so a level's prior is raised to the
+/// faster level's where it would be lower: the table's order stays the profile's.
+LevelTable levelTableFromProfile(const Profile& profile,
+                                 FrameArrival arrival = FrameArrival::BackToBack);
 
 }  // namespace dofa

@@ -11,6 +11,7 @@
 #include "dynamic_model.h"
 #include "frame_converter.h"
 #include "frame_source.h"
+#include "inference_threads.h"
 #include "platform/knob_guard.h"
 #include "platform/platform.h"
 #include "platform/simulated_board.h"
@@ -60,6 +61,7 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
         // Start where the manager starts (its first decision is already made).
         lanes[i].model->setLevel(manager.level(static_cast<int>(i)));
         auto state = std::make_unique<LaneState>();
+        state->index = static_cast<int>(i);
         state->lane = std::move(lanes[i]);
         m_lanes.push_back(std::move(state));
     }
@@ -81,10 +83,16 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
     for (int i = 0; i < laneCount(); ++i) {
         applyOperatingPoint(i);
     }
-    // Threads last: nothing after this may throw, or ~std::thread would terminate.
+    // Threads last: nothing after this may throw, or ~std::thread would terminate. Each lane
+    // runs on as many intra-op threads as lane 0, the calling thread (OpenMP's count is per
+    // thread: a new thread would otherwise use every core).
+    const int threads = inferenceThreads().intraOp;
     for (size_t i = 1; i < m_lanes.size(); ++i) {
         LaneState* s = m_lanes[i].get();
-        s->thread = std::thread([this, s] { laneLoop(*s); });
+        s->thread = std::thread([this, s, threads] {
+            setInferenceThreads(threads);
+            laneLoop(*s);
+        });
     }
     m_startNs = nowNs();
 }
@@ -147,6 +155,9 @@ void InferencePipeline::runLane(LaneState& state)
             }
             r.endNs = nowNs();
             r.latencyMs = static_cast<double>(r.endNs - start) * 1e-6;
+            if (m_latencyScript) {
+                r.latencyMs = m_latencyScript(state.index, r.level, r.latencyMs);
+            }
         }
     } catch (...) {
         r.error = std::current_exception();

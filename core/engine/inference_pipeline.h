@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -83,6 +84,13 @@ public:
     /// The image of lane `lane`'s newest frame as its source delivered it (empty before the
     /// first frame). Frames own their pixels, so the Mat may be shared and kept read-only.
     [[nodiscard]] cv::Mat lastImage(int lane) const { return m_lanes.at(lane)->image; }
+    /// Latency of a frame of `lane` at `level` that really took `measuredMs`.
+    using LatencyScript = std::function<double(int lane, int level, double measuredMs)>;
+    /// From now on every frame still runs for real, but the latency handed to the manager and
+    /// recorded is the script's: deterministic tests of the whole loop (non-uniform slowdowns,
+    /// loads that come and go) on any machine. Set before step(); called on the lanes' threads.
+    void scriptLatencies(LatencyScript script) { m_latencyScript = std::move(script); }
+
     /// Knob writes that failed (read-only knob, no such knob), one line each, newest last.
     [[nodiscard]] const std::vector<std::string>& knobProblems() const { return m_knobProblems; }
 
@@ -103,6 +111,7 @@ private:
     {
         PipelineLane lane;
         FrameConverter converter;
+        int index = 0;  ///< the lane's number
         LaneResult result;
         cv::Mat image;       ///< newest frame's image (lastImage)
         std::thread thread;  ///< lanes >= 1
@@ -126,6 +135,7 @@ private:
     std::unique_ptr<KnobGuard> m_knobs;
     std::vector<int> m_appliedOperatingPoint;  ///< per lane, -1: none applied
     std::vector<std::string> m_knobProblems;
+    LatencyScript m_latencyScript;
     std::int64_t m_startNs = 0;
     std::int64_t m_round = 0;
 

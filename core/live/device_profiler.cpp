@@ -9,6 +9,7 @@
 
 #include <torch/torch.h>
 
+#include "engine/inference_threads.h"
 #include "search/latency_meter.h"
 #include "search/pareto.h"
 #include "supernet/model_file.h"
@@ -45,7 +46,7 @@ void DeviceProfiler::run()
 {
     QString error, path;
     try {
-        torch::set_num_threads(std::max(1, m_input.threads));
+        setInferenceThreads(std::max(1, m_input.threads));
         const Profile& old = m_input.profile;
         const SupernetSpec& spec = m_input.model->spec;
         Supernet supernet = m_input.model->buildSupernet(m_input.modelPath.toStdString());
@@ -121,10 +122,22 @@ void DeviceProfiler::run()
         const std::vector<size_t> front = paretoFront(points);
         const std::vector<size_t> picked = pickLevels(points, front, old.levels.size());
         fresh.levels.clear();
+        // The levels also paced, as the dashboard's frames arrive (at the source profile's rate,
+        // else 30 fps): the manager's prior for a camera.
+        LatencyOptions paced = options;
+        paced.paceFps = old.pacedFps() > 0 ? old.pacedFps() : 30.0;
+        fresh.latencyProtocol.insert("paced_fps", paced.paceFps);
+        fresh.latencyProtocol.insert("levels_picked_on", "back_to_back");
         for (size_t p : picked) {
+            if (m_cancel.load()) {
+                throw std::runtime_error("cancelled");
+            }
             const Item& item = items[levelItems[p]];
             ProfileLevel level = old.levels[static_cast<size_t>(item.level)];
             level.latency = item.latency;
+            level.pacedLatency = measureLatency(
+                supernet->extract(level.arch, level.bn.empty() ? nullptr : &level.bn),
+                spec.inChannels, paced);
             // Power was measured on the other device; nothing here measured it.
             level.powerMw.reset();
             level.energyMj.reset();

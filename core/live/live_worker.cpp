@@ -15,6 +15,7 @@
 #include "engine/dynamic_model.h"
 #include "engine/frame_source.h"
 #include "engine/inference_pipeline.h"
+#include "engine/inference_threads.h"
 #include "engine/latest_frame_source.h"
 #include "engine/scenario.h"
 #include "engine/simulated_operating_points.h"
@@ -126,13 +127,13 @@ void LiveWorker::startRun(const LiveRunConfig& config, const std::shared_ptr<Liv
 void LiveWorker::buildRun(const LiveRunConfig& config)
 {
     // Intra-op threads belong to the calling thread (OpenMP): set them here, on the worker.
-    torch::set_num_threads(std::max(1, config.threads));
+    setInferenceThreads(std::max(1, config.threads));
 
     Platform::Options options;
     options.root = config.platformRoot.toStdString();
     options.nvmlLibrary = "libnvidia-ml.so.1";
     options.threadCountGetter = [] { return at::get_num_threads(); };
-    options.threadCountSetter = [](int n) { at::set_num_threads(n); };
+    options.threadCountSetter = [](int n) { setInferenceThreads(n); };
     if (config.platform == QLatin1String("simulated")) {
         m_platform = std::make_unique<Platform>(Platform::simulated(nullptr, options));
     } else if (config.platform == QLatin1String("discover")) {
@@ -193,6 +194,10 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
         throw std::runtime_error("Source '" + config.source.toStdString() +
                                  "' did not open: " + e.what());
     }
+    // Frames from a camera or a paced replay find the processor idle between them: the
+    // profile's paced latencies are the manager's prior then.
+    const FrameArrival arrival =
+        config.sourceFps > 0 || source->isLive() ? FrameArrival::Paced : FrameArrival::BackToBack;
     auto latest = std::make_unique<LatestFrameSource>(std::move(source));
     {
         std::lock_guard<std::mutex> lock(m_data->mutex);
@@ -207,9 +212,9 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
     // model (as `dofa run --platform simulated --policy energy`).
     const bool simulatedClock =
         m_platform && m_platform->isSimulated() && config.policy == QLatin1String("energy");
-    LevelTable table = simulatedClock ? withSimulatedOperatingPoints(lane.model->levelTable(),
-                                                                     simulatedCpuSteps(4))
-                                      : lane.model->levelTable();
+    LevelTable table = simulatedClock ? withSimulatedOperatingPoints(
+                                            lane.model->levelTable(arrival), simulatedCpuSteps(4))
+                                      : lane.model->levelTable(arrival);
     Targets targets;
     targets.latencyMs = config.latencyMs;
     targets.powerW = config.powerW;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 
 #include <c10/core/InferenceMode.h>
 #include <torch/cuda.h>
@@ -13,10 +14,14 @@
 namespace dofa {
 
 LatencyStats timeRuns(const std::function<void()>& fn, int warmup, int runs,
-                      const std::function<void()>& sync)
+                      const std::function<void()>& sync, double paceFps)
 {
+    using SteadyClock = std::chrono::steady_clock;
     if (runs < 1) {
         throw std::invalid_argument("latency: at least one timed run is needed");
+    }
+    if (paceFps < 0) {
+        throw std::invalid_argument("latency: the pace must be >= 0 frames per second");
     }
     for (int i = 0; i < warmup; ++i) {
         fn();
@@ -26,8 +31,15 @@ LatencyStats timeRuns(const std::function<void()>& fn, int warmup, int runs,
     }
     std::vector<double> ms;
     ms.reserve(static_cast<size_t>(runs));
+    const auto period = std::chrono::duration_cast<SteadyClock::duration>(
+        std::chrono::duration<double>(paceFps > 0 ? 1.0 / paceFps : 0.0));
+    auto due = SteadyClock::now() + period;
     for (int i = 0; i < runs; ++i) {
-        const auto start = std::chrono::steady_clock::now();
+        if (paceFps > 0) {
+            std::this_thread::sleep_until(due);
+        }
+        const auto start = SteadyClock::now();
+        due = std::max(due + period, start);
         fn();
         if (sync) {
             sync();
@@ -51,7 +63,8 @@ LatencyStats measureLatency(const StaticSubnet& net, int inChannels, const Laten
     if (cuda) {
         sync = [] { torch::cuda::synchronize(); };
     }
-    return timeRuns([&] { (void)onDevice.forward(x); }, options.warmup, options.runs, sync);
+    return timeRuns([&] { (void)onDevice.forward(x); }, options.warmup, options.runs, sync,
+                    options.paceFps);
 }
 
 }  // namespace dofa

@@ -20,12 +20,17 @@ struct LatencyOptions
     int runs = 50;
     int batch = 1;
     torch::Device device = torch::kCPU;
+    /// > 0: timed runs start at this rate (frames per second) and the thread sleeps in between,
+    /// as under a camera; 0: back to back.
+    double paceFps = 0;
 };
 
-/// Times `fn` (warm-up, then timed runs). `sync` runs before each clock read, so asynchronous
-/// devices are timed to completion (torch::cuda::synchronize on CUDA).
+/// Times `fn` (warm-up back to back, then timed runs). `sync` runs before each clock read, so
+/// asynchronous devices are timed to completion (torch::cuda::synchronize on CUDA). With
+/// `paceFps` > 0 run i starts at start + i / paceFps (a run longer than the period starts the
+/// next one late, as a frame source would drop a frame, not queue it).
 LatencyStats timeRuns(const std::function<void()>& fn, int warmup, int runs,
-                      const std::function<void()>& sync = {});
+                      const std::function<void()>& sync = {}, double paceFps = 0);
 
 /// End-to-end latency of one forward pass of `net` at its own resolution, input already
 /// preprocessed (what the engine times per frame, minus capture and preprocessing).

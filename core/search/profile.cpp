@@ -110,6 +110,9 @@ QJsonObject Profile::toJson() const
                       {"macs", static_cast<qint64>(l.macs)},
                       {"params", static_cast<qint64>(l.params)},
                       {"bn", bnToJson(l.bn)}};
+        if (l.pacedLatency) {
+            o.insert("latency_paced", l.pacedLatency->toJson());
+        }
         if (l.powerMw) {
             o.insert("power_mw", *l.powerMw);
         }
@@ -144,8 +147,8 @@ Profile Profile::fromJson(const QJsonObject& json, const SupernetSpec& spec)
         throw FieldError("format: not a dofa profile (expected \"dofa-profile\")");
     }
     const int version = json.value("schema_version").toInt(-1);
-    if (version != kSchemaVersion) {
-        throw FieldError("schema_version: " + std::to_string(version) + ", this dofa reads " +
+    if (version < 1 || version > kSchemaVersion) {
+        throw FieldError("schema_version: " + std::to_string(version) + ", this dofa reads 1 to " +
                          std::to_string(kSchemaVersion));
     }
     Profile p;
@@ -180,6 +183,13 @@ Profile Profile::fromJson(const QJsonObject& json, const SupernetSpec& spec)
         } catch (const std::exception& e) {
             throw FieldError(where + "." + e.what());
         }
+        if (o.contains("latency_paced")) {
+            try {
+                l.pacedLatency = LatencyStats::fromJson(o.value("latency_paced").toObject());
+            } catch (const std::exception& e) {
+                throw FieldError(where + ".latency_paced: " + e.what());
+            }
+        }
         l.macs = l.arch.macs(spec);
         l.params = l.arch.params(spec);
         if (o.contains("power_mw")) {
@@ -207,6 +217,11 @@ Profile Profile::fromJson(const QJsonObject& json, const SupernetSpec& spec)
         p.candidates.push_back(std::move(c));
     }
     return p;
+}
+
+double Profile::pacedFps() const
+{
+    return latencyProtocol.value("paced_fps").toDouble(0);
 }
 
 void Profile::save(const std::string& path) const

@@ -15,31 +15,46 @@
 
 namespace dofa {
 
+/// How frames reach a model: one right after the other (a benchmark, an unpaced replay), or at a
+/// frame rate with the processor idle in between (a camera, a paced replay).
+enum class FrameArrival { BackToBack, Paced };
+
 /// One level of a profile: a sub-network on the Pareto front of one device, with what was
 /// measured for it and the BN statistics it runs with (so a switch needs no recalibration).
 struct ProfileLevel
 {
     SubnetArch arch;
-    double top1 = 0;  ///< % on the evaluation set of the profile (device-independent)
-    LatencyStats latency;
+    double top1 = 0;       ///< % on the evaluation set of the profile (device-independent)
+    LatencyStats latency;  ///< back to back: one forward right after the other
+    /// Paced at the profile's `pacedFps`: the processor idles between frames as it does under a
+    /// camera, and small levels slow down most there (caches and clocks go cold). Absent in
+    /// profiles older than schema 2.
+    std::optional<LatencyStats> pacedLatency;
     std::int64_t macs = 0;
     std::int64_t params = 0;
     std::optional<double> powerMw;   ///< mean power while running it, where a sensor exists
     std::optional<double> energyMj;  ///< energy per inference, where a sensor exists
     BnStats bn;                      ///< calibrated statistics; empty: supernet's running stats
+
+    /// The latency for frames arriving that way: the paced one when measured, else back to back.
+    [[nodiscard]] const LatencyStats& latencyFor(FrameArrival arrival) const
+    {
+        return arrival == FrameArrival::Paced && pacedLatency ? *pacedLatency : latency;
+    }
 };
 
 /// The level table of one model on one device (DESIGN.md "Profile"). JSON is the source of
 /// truth: `profiles/<model>.<device>.json`, schema-versioned, written atomically.
 struct Profile
 {
-    static constexpr int kSchemaVersion = 1;
+    /// 2: levels carry `latency_paced` and the protocol its frame rate. Version 1 still loads.
+    static constexpr int kSchemaVersion = 2;
 
     std::string modelName;      ///< spec name of the model
     std::string modelChecksum;  ///< SHA-256 of the model file the profile belongs to
     DeviceDescriptor device;
     QJsonObject accuracyProtocol;      ///< evaluation set, calibration images, seed
-    QJsonObject latencyProtocol;       ///< warm-up, runs, batch
+    QJsonObject latencyProtocol;       ///< warm-up, runs, batch, paced_fps, levels_picked_on
     QJsonObject provenance;            ///< command, date, timings
     std::vector<ProfileLevel> levels;  ///< ascending latency
     std::vector<ProfileCandidate> candidates;
@@ -56,6 +71,9 @@ struct Profile
 
     /// Throws std::runtime_error when the profile was made for another model file.
     void checkModel(const std::string& checksum, const std::string& path) const;
+
+    /// Frame rate of the levels' paced latencies (latency_protocol.paced_fps); 0 when none.
+    [[nodiscard]] double pacedFps() const;
 
     /// File name the profile has in profiles/: "<model>.<device id>.json".
     [[nodiscard]] std::string defaultFileName() const;

@@ -120,6 +120,7 @@ ProfileBuilder::ProfileBuilder(AccuracyEvaluator& search, AccuracyEvaluator& tes
         const torch::Device cuda(torch::kCUDA, static_cast<int8_t>(m_options.cudaIndex));
         m_options.tableLatency.device = cuda;
         m_options.archLatency.device = cuda;
+        m_options.pacedLatency.device = cuda;
     }
 }
 
@@ -146,6 +147,84 @@ LatencyStats ProfileBuilder::latencyOf(const SubnetArch& arch)
 ProfileBuilder::Measured ProfileBuilder::measure(const SubnetArch& arch, const std::string& source)
 {
     return {arch, m_search.top1(arch), latencyOf(arch), source};
+}
+
+double ProfileBuilder::testTop1(const SubnetArch& arch)
+{
+    const std::string key = arch.canonical(m_test.spec()).toString();
+    if (const auto it = m_testTop1.find(key); it != m_testTop1.end()) {
+        return it->second;
+    }
+    return m_testTop1[key] = m_test.top1(arch);
+}
+
+std::vector<size_t> ProfileBuilder::pickLevelsOf(const std::vector<Measured>& points,
+                                                 const std::vector<CostAccuracy>& ca,
+                                                 const std::vector<size_t>& front,
+                                                 const std::atomic<bool>* stop)
+{
+    const SupernetSpec& spec = m_search.spec();
+    auto indexOf = [&](const SubnetArch& arch) {
+        const std::string key = arch.canonical(spec).toString();
+        for (size_t i = 0; i < points.size(); ++i) {
+            if (points[i].arch.canonical(spec).toString() == key) {
+                return i;
+            }
+        }
+        throw std::logic_error("profile: the smallest or largest sub-network was not measured");
+    };
+    // The ends are the smallest and the largest sub-network, so that the levels span the whole
+    // family: the search's front can stop short of both (latency noise, a validation top-1 a
+    // hair above the largest network's), and a demo wants the fastest and the best there are.
+    const size_t lo = indexOf(SubnetArch::min(spec));
+    const size_t hi = indexOf(SubnetArch::max(spec));
+    if (lo == hi) {
+        return {lo};
+    }
+    const double loTop1 = testTop1(points[lo].arch), hiTop1 = testTop1(points[hi].arch);
+    if (loTop1 >= hiTop1) {
+        return {hi};  // an untrained model: nothing is gained by the slower ones
+    }
+    std::vector<size_t> inside;  // front points strictly between the ends in latency and top-1
+    for (const size_t i : front) {
+        if (ca[i].cost > ca[lo].cost && ca[i].cost < ca[hi].cost &&
+            ca[i].accuracy > ca[lo].accuracy && ca[i].accuracy < ca[hi].accuracy) {
+            inside.push_back(i);
+        }
+    }
+    // Levels are picked on the search set's top-1 and report the test set's; the manager ranks
+    // them by the latter, so a level whose test top-1 does not rise above the faster one's is
+    // dropped (it buys nothing there) and the pick is made again without it.
+    std::vector<char> rejected(points.size(), 0);
+    for (;;) {
+        std::vector<size_t> span{lo};
+        for (const size_t i : inside) {
+            if (!rejected[i]) {
+                span.push_back(i);
+            }
+        }
+        span.push_back(hi);
+        const std::vector<size_t> picked =
+            pickLevels(ca, span, static_cast<size_t>(m_options.levels));
+        std::vector<size_t> kept{lo};
+        double last = loTop1;
+        bool dropped = false;
+        for (size_t k = 1; k + 1 < picked.size(); ++k) {
+            const double top1 = testTop1(points[picked[k]].arch);
+            checkStop(stop);
+            if (top1 > last && top1 < hiTop1) {
+                kept.push_back(picked[k]);
+                last = top1;
+            } else {
+                rejected[picked[k]] = 1;
+                dropped = true;
+            }
+        }
+        kept.push_back(hi);
+        if (!dropped || kept.size() >= static_cast<size_t>(m_options.levels)) {
+            return kept;
+        }
+    }
 }
 
 Profile ProfileBuilder::run(ProfileReport& report, const std::atomic<bool>* stop)
@@ -285,18 +364,23 @@ Profile ProfileBuilder::run(ProfileReport& report, const std::atomic<bool>* stop
     }
     const std::vector<CostAccuracy> fullCa = costAccuracy(full);
     const std::vector<size_t> front = paretoFront(fullCa);
-    const std::vector<size_t> picked = pickLevels(fullCa, front, static_cast<size_t>(o.levels));
+    const std::vector<size_t> picked = pickLevelsOf(points, fullCa, front, stop);
     for (size_t n = 0; n < picked.size(); ++n) {
         const Measured& m = points[picked[n]];
         ProfileLevel level;
         level.arch = m.arch;
-        level.top1 = m_test.top1(m.arch);
+        level.top1 = testTop1(m.arch);
         level.latency = m.latency;
         level.macs = m.arch.macs(spec);
         level.params = m.arch.params(spec);
         level.bn = m_search.bnStats(m.arch);
+        if (o.pacedLatency.paceFps > 0) {
+            level.pacedLatency =
+                measureLatency(m_search.net()->extract(m.arch), spec.inChannels, o.pacedLatency);
+        }
         profile.levels.push_back(std::move(level));
         progress("levels", static_cast<double>(n + 1) / picked.size());
+        checkStop(stop);
     }
     report.levelSeconds = secondsSince(t);
 
@@ -381,10 +465,11 @@ Profile ProfileBuilder::run(ProfileReport& report, const std::atomic<bool>* stop
 
     profile.accuracyProtocol =
         QJsonObject{{"levels", m_test.protocol()}, {"search", m_search.protocol()}};
-    profile.latencyProtocol = QJsonObject{{"warmup", o.archLatency.warmup},
-                                          {"runs", o.archLatency.runs},
-                                          {"batch", o.archLatency.batch},
-                                          {"statistic_for_front", "mean"}};
+    profile.latencyProtocol =
+        QJsonObject{{"warmup", o.archLatency.warmup},     {"runs", o.archLatency.runs},
+                    {"batch", o.archLatency.batch},       {"statistic_for_front", "mean"},
+                    {"levels_picked_on", "back_to_back"}, {"paced_fps", o.pacedLatency.paceFps},
+                    {"paced_runs", o.pacedLatency.runs}};
     report.totalSeconds = secondsSince(start);
     profile.provenance =
         QJsonObject{{"created", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},

@@ -9,6 +9,7 @@
 #include "accuracy_evaluator.h"
 #include "family_search.h"
 #include "latency_meter.h"
+#include "pareto.h"
 #include "profile.h"
 
 namespace dofa {
@@ -25,6 +26,8 @@ struct ProfileBuilderOptions
     int levels = 8;
     LatencyOptions tableLatency{5, 30, 1, torch::kCPU};
     LatencyOptions archLatency{10, 60, 1, torch::kCPU};
+    /// The levels' paced latency (ProfileLevel::pacedLatency); paceFps 0: not measured.
+    LatencyOptions pacedLatency{10, 60, 1, torch::kCPU, 30};
     FamilySearchOptions search;
     bool baselines = true;
     int maxPredictedCandidates = 1500;  ///< predicted points kept in the profile's cloud
@@ -87,6 +90,15 @@ private:
         std::string source;
     };
     LatencyStats latencyOf(const SubnetArch& arch);
+    /// Top-1 on the test evaluator, measured once per arch.
+    double testTop1(const SubnetArch& arch);
+    /// The levels (indices into `points`, ascending latency): the smallest and the largest
+    /// sub-network at the ends, up to `levels` in all, picked from the measured `front` and
+    /// kept only where the test top-1 rises with latency.
+    std::vector<size_t> pickLevelsOf(const std::vector<Measured>& points,
+                                     const std::vector<CostAccuracy>& ca,
+                                     const std::vector<size_t>& front,
+                                     const std::atomic<bool>* stop);
     Measured measure(const SubnetArch& arch, const std::string& source);
     void checkStop(const std::atomic<bool>* stop) const;
 
@@ -96,6 +108,7 @@ private:
     ProfileBuilderOptions m_options;
     ProgressFn m_progress;
     std::map<std::string, LatencyStats> m_latency;  ///< measured, by arch text
+    std::map<std::string, double> m_testTop1;       ///< test top-1, by arch text
 };
 
 }  // namespace dofa

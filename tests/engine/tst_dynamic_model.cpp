@@ -4,11 +4,13 @@
 // refused with the file named.
 #include <QTemporaryDir>
 #include <QtTest>
+#include <thread>
 
 #include <torch/torch.h>
 
 #include "data/preprocess.h"
 #include "engine/dynamic_model.h"
+#include "engine/inference_threads.h"
 #include "engine_fixtures.h"
 #include "supernet/model_file.h"
 
@@ -119,6 +121,48 @@ private Q_SLOTS:
             QCOMPARE(t.latencyMs(i), p.levels[static_cast<size_t>(i)].latency.mean);
             QCOMPARE(t.level(i).arch, p.levels[static_cast<size_t>(i)].arch.toString());
         }
+    }
+
+    void pacedLevelTableKeepsTheProfileOrder()
+    {
+        // Paced, the two small levels are slower than back to back and than level 2: the table
+        // for paced frames takes the paced latencies, raised where they would not ascend.
+        Profile p = fixedProfile();  // back to back 2, 3, 4, 5 ms
+        p.levels[0].pacedLatency = LatencyStats{4.5, 4.5, 5.0, 0, 4, 10};
+        p.levels[1].pacedLatency = LatencyStats{3.5, 3.5, 4.0, 0, 3, 10};
+        p.levels[3].pacedLatency = LatencyStats{5.5, 5.5, 6.0, 0, 5, 10};
+        const LevelTable paced = levelTableFromProfile(p, FrameArrival::Paced);
+        QCOMPARE(paced.latencyMs(0), 4.5);
+        QCOMPARE(paced.latencyMs(1), 4.5);  // 3.5, raised to level 0's
+        QCOMPARE(paced.latencyMs(2), 4.5);  // back to back 4.0 (none paced), raised
+        QCOMPARE(paced.latencyMs(3), 5.5);
+        const LevelTable backToBack = levelTableFromProfile(p, FrameArrival::BackToBack);
+        for (int i = 0; i < backToBack.size(); ++i) {
+            QCOMPARE(backToBack.latencyMs(i), p.levels[static_cast<size_t>(i)].latency.mean);
+        }
+    }
+
+    void inferenceThreadsHoldOnTheThreadThatRuns()
+    {
+        // OpenMP's thread count is per thread: what is set on one thread must be set again on
+        // the thread that runs the forwards, and then holds there, BLAS included.
+        setInferenceThreads(2);
+        for (const int threads : {1, 2}) {
+            InferenceThreads seen;
+            std::thread worker([&] {
+                setInferenceThreads(threads);
+                seen = inferenceThreads();
+            });
+            worker.join();
+            QCOMPARE(seen.intraOp, threads);
+            QCOMPARE(seen.openmp, threads);
+            if (seen.blasThreading == "pthreads") {
+                QCOMPARE(seen.blasThreads, threads);  // a pool of its own, set with the rest
+            }
+            QVERIFY(!seen.describe().empty());
+        }
+        setInferenceThreads(1);
+        QCOMPARE(inferenceThreads().intraOp, 1);
     }
 
     void openChecksTheProfileBelongsToTheModel()

@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: MIT
-// The runtime manager on real inference on this CPU (issue "Device layer and runtime manager",
-// scenarios after Figs 6-8 of the method): a target that tightens and relaxes, a competing
-// workload that starts mid-run, and two models sharing the CPU. Latencies of the levels are
-// measured when the test starts, so predictions hold on whatever machine runs it; targets sit
-// in the middle of the gaps between levels so that ordinary noise does not flip a choice.
+// The whole live loop (source -> model -> manager -> level switch) in the scenarios of the
+// method's Figs 6-8: a target that tightens and relaxes, a competing workload that comes and
+// goes, two models sharing the CPU. Every frame runs for real through the pipeline, but the
+// latency the manager sees is scripted (InferencePipeline::scriptLatencies) and so is its clock:
+// what is asserted (the level chosen, how soon the target is met again, no oscillation) is the
+// manager's behaviour, the same on any machine, idle or busy. How the manager does against real
+// timing, with real loads, is measured by bench/scenario_bench, which prints and asserts nothing.
 //
-// The supernet is the default preset at inputs of 64-128 pixels (random weights, dataset images
-// scaled up), so that a frame takes 5-40 ms like a camera model on a board, not the 1-3 ms of
-// the 28-pixel default: a frame shorter than the scheduler's time slice often runs through
-// unpreempted beside a competing program, so contention then slows large levels and barely the
-// small ones, which is not the regime the method (and Fig 7) is about.
-// Asserted: the constraint is met again within 10 frames of the event, the chosen level is the
-// most accurate one that fits, and no oscillation in steady state.
+// The scripted slowdowns are deliberately not one factor for all levels: on a real CPU small
+// levels slow down most when the processor idles between paced frames, and a co-runner slows
+// large levels most. A policy that scales the whole profile by what it saw at one level fails
+// these scenarios.
 #include <QtTest>
+#include <atomic>
 #include <cmath>
+#include <map>
 
 #include <torch/torch.h>
 
@@ -26,13 +27,14 @@
 #include "platform/simulated_board.h"
 #include "runtime/energy_policy.h"
 #include "runtime/joint_policy.h"
-#include "runtime/lookup_table_policy.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
 
 using namespace dofa;
 
 namespace {
+
+constexpr std::int64_t kFramePeriodNs = 33333333;  // frames paced at 30 fps
 
 double median(std::vector<double> v)
 {
@@ -42,7 +44,7 @@ double median(std::vector<double> v)
 
 /// Runs `frames` rounds, applying `events` (frame -> command) before their frame.
 std::vector<FrameRecord> runFrames(InferencePipeline& pipe, std::int64_t frames,
-                                   const std::map<std::int64_t, std::string>& events)
+                                   const std::map<std::int64_t, std::string>& events = {})
 {
     std::vector<FrameRecord> out;
     for (std::int64_t f = 0; f < frames; ++f) {
@@ -67,8 +69,7 @@ std::vector<FrameRecord> ofModel(const std::vector<FrameRecord>& all, int model)
     return out;
 }
 
-/// Level changes among frames [from, to).
-/// "f12 3->1 (reason); f40 1->0 (...)": the level path, printed with the results.
+/// "f12 3->1 (reason); f40 1->0 (...)": the level path, printed when a check fails.
 QString levelPath(const std::vector<FrameRecord>& r)
 {
     QStringList parts;
@@ -84,6 +85,7 @@ QString levelPath(const std::vector<FrameRecord>& r)
     return parts.join("; ");
 }
 
+/// Level changes decided on frames [from, to).
 int changesBetween(const std::vector<FrameRecord>& r, size_t from, size_t to)
 {
     int n = 0;
@@ -93,16 +95,89 @@ int changesBetween(const std::vector<FrameRecord>& r, size_t from, size_t to)
     return n;
 }
 
-/// Most accurate level whose profiled latency × slowdown fits under `target`.
-int feasibleLevel(const Profile& p, double target, double slowdown = 1.0)
+/// Share of frames [from, to) within their target.
+double withinShare(const std::vector<FrameRecord>& r, size_t from, size_t to)
+{
+    int in = 0, n = 0;
+    for (size_t i = from; i < std::min(to, r.size()); ++i, ++n) {
+        in += r[i].withinTarget() ? 1 : 0;
+    }
+    return n ? static_cast<double>(in) / n : 1.0;
+}
+
+/// The first frame in [from, from + 10] from which every frame up to `to` is within target;
+/// -1 when there is none.
+std::int64_t backWithinTarget(const std::vector<FrameRecord>& r, size_t from, size_t to)
+{
+    for (size_t f = from; f <= from + 10 && f < to; ++f) {
+        bool all = true;
+        for (size_t g = f; g < to && all; ++g) {
+            all = r[g].withinTarget();
+        }
+        if (all) {
+            return static_cast<std::int64_t>(f);
+        }
+    }
+    return -1;
+}
+
+/// The most accurate level whose true latency fits `target` (the oracle), 0 when none does.
+int oracle(const std::vector<double>& trueMs, double target)
 {
     int best = 0;
-    for (size_t i = 0; i < p.levels.size(); ++i) {
-        if (p.levels[i].latency.mean * slowdown <= target) {
+    for (size_t i = 0; i < trueMs.size(); ++i) {
+        if (trueMs[i] <= target) {
             best = static_cast<int>(i);
         }
     }
     return best;
+}
+
+/// The scripted world: each level's true latency now (per lane), and the manager's clock, which
+/// advances one frame period per round (lane 0 runs on the calling thread, like the manager).
+class ScriptedWorld
+{
+public:
+    explicit ScriptedWorld(std::vector<std::vector<double>> trueMs) : m_trueMs(std::move(trueMs)) {}
+
+    void set(int lane, std::vector<double> trueMs)
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        m_trueMs.at(static_cast<size_t>(lane)) = std::move(trueMs);
+    }
+    [[nodiscard]] std::vector<double> trueMs(int lane) const
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        return m_trueMs.at(static_cast<size_t>(lane));
+    }
+    [[nodiscard]] Clock clock()
+    {
+        return [this] { return m_nowNs.load(); };
+    }
+    [[nodiscard]] InferencePipeline::LatencyScript script()
+    {
+        return [this](int lane, int level, double) {
+            if (lane == 0) {
+                m_nowNs += kFramePeriodNs;
+            }
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            return m_trueMs.at(static_cast<size_t>(lane)).at(static_cast<size_t>(level));
+        };
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::vector<std::vector<double>> m_trueMs;
+    std::atomic<std::int64_t> m_nowNs{1000000000};
+};
+
+std::vector<double> scaled(const std::vector<double>& ms, const std::vector<double>& factor)
+{
+    std::vector<double> out(ms.size());
+    for (size_t i = 0; i < ms.size(); ++i) {
+        out[i] = ms[i] * factor[i];
+    }
+    return out;
 }
 
 }  // namespace
@@ -111,13 +186,10 @@ class TestRunScenarios : public QObject
 {
     Q_OBJECT
 private:
-    SupernetSpec m_spec = [] {
-        SupernetSpec s = SupernetSpec::preset("fmnist-mbv3");
-        s.resolutions = {64, 96, 128};
-        return s;
-    }();
     Supernet m_net{nullptr};
+    /// Declared profile: levels of the default preset at 2, 4, 8 and 16 ms, top-1 80-89 %.
     Profile m_profile;
+    std::vector<double> m_profiledMs;
 
     PipelineLane lane(int startImage) const
     {
@@ -132,203 +204,163 @@ private:
         return l;
     }
 
+    RuntimeManager::Options scriptedClock(ScriptedWorld& world) const
+    {
+        RuntimeManager::Options o;
+        o.clock = world.clock();
+        return o;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
         torch::set_num_threads(1);
         torch::manual_seed(3);
-        m_net = Supernet(m_spec);
+        m_net = Supernet(SupernetSpec::preset("fmnist-mbv3"));
         m_net->eval();
-    }
-
-    /// Measures the levels again before every scenario: a profile taken a minute earlier can be
-    /// off by 2x on a shared machine (another test process, a build), and a scenario judged
-    /// against a stale profile fails for the machine's sake, not the manager's. ctest also runs
-    /// this test alone (RUN_SERIAL).
-    void init()
-    {
-        torch::set_num_threads(1);
-        // About 2x apart in latency each, so that a target between two levels leaves
-        // ±40 % for the machine's speed to drift (shared CI machines do) without a flip.
-        m_profile = test::measuredProfile(
-            m_net,
-            {"r64-k3.3.3.3-e2.2.2.2", "r96-k3.3.3.3-e2.2.2.2",
-             "r96-k555.555.555.555-e333.333.333.333", "r128-k555.555.555.555-e444.444.444.444"},
-            20);
-        QString levels;
-        for (const ProfileLevel& l : m_profile.levels) {
-            levels += QString(" %1 ms").arg(l.latency.mean, 0, 'f', 3);
-        }
-        qInfo("levels measured here:%s", qPrintable(levels));
-        // The scenarios need levels that are apart; a machine too noisy to tell them apart
-        // cannot run them.
-        for (size_t i = 1; i < m_profile.levels.size(); ++i) {
-            if (m_profile.levels[i].latency.mean < 1.5 * m_profile.levels[i - 1].latency.mean) {
-                QSKIP("levels closer than 1.5x in latency on this machine");
-            }
+        m_profile = test::declaredProfile(m_net->spec());
+        m_profiledMs = {2, 4, 8, 16};
+        for (size_t i = 0; i < m_profile.levels.size(); ++i) {
+            LatencyStats& l = m_profile.levels[i].latency;
+            l.mean = l.p50 = l.p90 = m_profiledMs[i];
+            m_profile.levels[i].top1 = 80 + 3.0 * static_cast<double>(i);
         }
     }
 
     void targetTightensThenRelaxes()
     {
-        // Fig 6: the latency target drops below the top level's latency, then is lifted; the
-        // manager goes down at once (new targets are evaluated before the next frame) and
-        // comes back up.
-        const auto& L = m_profile.levels;
-        const double tight = std::sqrt(L[1].latency.mean * L[2].latency.mean);
+        // Fig 6, in the case a user's machine failed: level 1 runs much faster than its profile
+        // (x0.58), level 2 slower (x1.3). One slowdown factor taken at level 1 predicts level 2
+        // at 4.6 ms under a 9 ms target; it really takes 10.4 ms. The manager may try level 2
+        // once, must learn its own latency from that, and must then hold level 1.
+        ScriptedWorld world({scaled(m_profiledMs, {1.0, 0.58, 1.3, 1.0})});
+        const std::vector<double> truth = world.trueMs(0);
         std::vector<PipelineLane> lanes;
         lanes.push_back(lane(0));
         RuntimeManager manager(lanes[0].model->levelTable(), Targets{},
-                               std::make_unique<ReactivePolicy>());
+                               std::make_unique<ReactivePolicy>(), scriptedClock(world));
         InferencePipeline pipe(std::move(lanes), manager);
-        const auto r =
-            runFrames(pipe, 240, {{40, "latency " + std::to_string(tight)}, {140, "latency off"}});
-        QCOMPARE(r.size(), size_t{240});
-        const int top = static_cast<int>(L.size()) - 1;
+        pipe.scriptLatencies(world.script());
+        const double tight = 9.0;
+        const auto r = runFrames(pipe, 300, {{40, "latency 9"}, {200, "latency off"}});
+        QCOMPARE(r.size(), size_t{300});
+        const int top = static_cast<int>(m_profiledMs.size()) - 1;
         QCOMPARE(r[39].level, top);
-        const int want = feasibleLevel(m_profile, tight);
-        QCOMPARE(want, 1);
-        // Within 10 frames of the event: at the feasible level and within target.
-        size_t settled = 0;
-        for (size_t f = 40; f < 50; ++f) {
-            if (r[f].level == want) {
-                settled = f;
-                break;
-            }
+        QCOMPARE(oracle(truth, tight), 1);
+        const std::int64_t back = backWithinTarget(r, 40, 200);
+        QVERIFY2(back >= 0,
+                 qPrintable("not within target 10 frames after the target: " + levelPath(r)));
+        int visits = 0;
+        for (size_t f = 41; f < 200; ++f) {
+            visits += r[f].level == 2 && r[f - 1].level != 2 ? 1 : 0;
         }
-        QVERIFY2(settled > 0, "did not reach the feasible level within 10 frames");
-        std::vector<double> after;
-        for (size_t f = settled; f < 140; ++f) {
-            after.push_back(r[f].latencyMs);
-        }
-        QVERIFY2(median(after) <= tight,
-                 qPrintable(QString("median %1 ms > target %2 ms").arg(median(after)).arg(tight)));
-        QVERIFY2(changesBetween(r, settled, 140) == 0,
+        QVERIFY2(visits <= 1, qPrintable("level 2 tried again and again: " + levelPath(r)));
+        QVERIFY2(withinShare(r, 40, 200) >= 0.95,
+                 qPrintable(QString("%1 of frames within target: ").arg(withinShare(r, 40, 200)) +
+                            levelPath(r)));
+        QCOMPARE(r[199].level, 1);
+        QVERIFY2(changesBetween(r, 100, 200) == 0,
                  qPrintable("level changed in steady state: " + levelPath(r)));
-        // Lifted: the most accurate level again within 10 frames, and it stays there.
-        QCOMPARE(r[150].level, top);
-        QCOMPARE(changesBetween(r, 150, 240), 0);
+        // Lifted: the most accurate level again at once, and it stays there.
+        QCOMPARE(r[201].level, top);
+        QCOMPARE(changesBetween(r, 201, 300), 0);
     }
 
-    void competingLoadForcesAStepDown()
+    void loadSlowsLargeLevelsMost_data()
     {
-        // Fig 7: another program starts using the cores; the reactive policy sees the slowdown
-        // and steps down until the target is met, then holds.
-        const auto& L = m_profile.levels;
-        const int top = static_cast<int>(L.size()) - 1;
-        // One inference thread against eight burning threads: on a 2-core machine the model
-        // gets a fifth to a third of a core once the scheduler has balanced them (a frame that
-        // fits in one time slice can still run at full speed, so the load must be heavy). The
-        // target gives the top level 25 % of room when alone, not enough under load.
+        QTest::addColumn<std::vector<double>>("underLoad");
+        // A co-runner that takes the shared cache: large levels x2, small ones x1.4. (One that
+        // leaves the level the manager runs under load untouched is seen leaving only when the
+        // other levels' records go stale: LatencyModelConfig::maxAgeMs.)
+        QTest::newRow("large 2x, small 1.4x") << std::vector<double>{1.4, 1.4, 1.7, 2.0};
+        // The reverse: small levels x2, large ones x1 (short frames lose their warm caches
+        // and clock to a co-runner that keeps a core busy between them).
+        QTest::newRow("small 2x, large 1x") << std::vector<double>{2.0, 2.0, 1.3, 1.0};
+    }
+
+    void loadSlowsLargeLevelsMost()
+    {
+        // Fig 7: a competing program starts (a real one: two busy threads) and stops. The
+        // target lets level 2 run alone; under load the manager must step down within 10
+        // frames to the most accurate level that really fits, hold it, and come back once
+        // the load is gone.
+        QFETCH(std::vector<double>, underLoad);
+        const std::vector<double> alone = scaled(m_profiledMs, {1.0, 1.0, 1.0, 1.0});
+        const std::vector<double> loaded = scaled(m_profiledMs, underLoad);
+        ScriptedWorld world({alone});
         std::vector<PipelineLane> lanes;
         lanes.push_back(lane(0));
-        RuntimeManager manager(lanes[0].model->levelTable(), Targets{},
-                               std::make_unique<ReactivePolicy>());
+        Targets t;
+        t.latencyMs = 9.0;
+        RuntimeManager manager(lanes[0].model->levelTable(), t, std::make_unique<ReactivePolicy>(),
+                               scriptedClock(world));
         InferencePipeline pipe(std::move(lanes), manager);
-        auto warm = runFrames(pipe, 30, {});
-        std::vector<double> alone;
-        for (size_t f = 10; f < warm.size(); ++f) {
-            alone.push_back(warm[f].latencyMs);
-        }
-        const double target = 1.25 * median(alone);
-        pipe.apply(RunCommand::parse("latency " + std::to_string(target)));
-        auto before = runFrames(pipe, 40, {});
-        QCOMPARE(before.back().level, top);
-        pipe.apply(RunCommand::parse("load cpu 8"));
+        pipe.scriptLatencies(world.script());
+        const auto before = runFrames(pipe, 60);
+        QCOMPARE(before.back().level, oracle(alone, 9.0));
+        pipe.apply(RunCommand::parse("load cpu 2"));
         QVERIFY(pipe.load() != nullptr);
-        const auto during = runFrames(pipe, 150, {});
+        world.set(0, loaded);
+        const auto during = runFrames(pipe, 200);
         pipe.apply(RunCommand::parse("load off"));
-        std::vector<double> topUnderLoad;
-        for (size_t f = 0; f < during.size() && during[f].level == top; ++f) {
-            topUnderLoad.push_back(during[f].latencyMs);
-        }
-        qInfo("target %.3f ms; top level alone %.3f ms, under load %.3f ms; %s", target,
-              median(alone), median(topUnderLoad), qPrintable(levelPath(during)));
-        if (median(topUnderLoad) <= target) {
-            QSKIP("the competing load did not slow the model past the target here");
-        }
-        // Constraint met again within 10 frames of the slowdown: from some frame <= 10 on, the
-        // model runs below the top level and the median of every later 10-frame window fits.
-        size_t down = 0;
-        for (size_t f = 0; f <= 10; ++f) {
-            if (during[f].level < top) {
-                down = f;
-                break;
-            }
-        }
-        QVERIFY2(down > 0, "no step down within 10 frames of the load");
-        std::vector<double> rest;
-        for (size_t f = down + 10; f < during.size(); ++f) {
-            rest.push_back(during[f].latencyMs);
-        }
-        QVERIFY2(
-            median(rest) <= target * 1.1,
-            qPrintable(
-                QString("median %1 ms under load > target %2 ms").arg(median(rest)).arg(target)));
-        QVERIFY2(changesBetween(during, 60, during.size()) <= 1, "oscillation under load");
         QVERIFY(pipe.load() == nullptr);
+        world.set(0, alone);
+        const auto after = runFrames(pipe, 200);
+
+        const int want = oracle(loaded, 9.0);
+        QVERIFY2(backWithinTarget(during, 0, during.size()) >= 0,
+                 qPrintable("not within target 10 frames after the load: " + levelPath(during)));
+        QVERIFY2(withinShare(during, 0, during.size()) >= 0.95, qPrintable(levelPath(during)));
+        QVERIFY2(during.back().level == want,
+                 qPrintable(QString("under load at level %1, the oracle is %2: ")
+                                .arg(during.back().level)
+                                .arg(want) +
+                            levelPath(during)));
+        QVERIFY2(changesBetween(during, 100, during.size()) == 0,
+                 qPrintable("oscillation under load: " + levelPath(during)));
+        QVERIFY2(withinShare(after, 0, after.size()) >= 0.95, qPrintable(levelPath(after)));
+        QVERIFY2(after.back().level == oracle(alone, 9.0),
+                 qPrintable("not back up after the load: " + levelPath(after)));
+        QVERIFY2(changesBetween(after, 100, after.size()) == 0,
+                 qPrintable("oscillation after the load: " + levelPath(after)));
     }
 
     void twoModelsShareTheCpu()
     {
-        // Fig 8: two dynamic models run concurrently with different targets; the joint policy
-        // chooses their levels together and both end within target.
-        const auto& L = m_profile.levels;
-        torch::set_num_threads(1);
+        // Fig 8: two dynamic models run concurrently (each frame of both really runs, on two
+        // threads) with different targets; the joint policy chooses their levels together.
+        // Beside each other both run 1.5x their profile at the small levels and 1.2x at the
+        // large ones. Each must end at the most accurate level that really fits its target,
+        // and stay there.
+        const std::vector<double> together = scaled(m_profiledMs, {1.5, 1.5, 1.2, 1.2});
+        ScriptedWorld world({together, together});
         std::vector<PipelineLane> lanes;
         lanes.push_back(lane(0));
         lanes.push_back(lane(100));
-        std::vector<ManagedModel> models;
-        // Targets in the middle of the gaps between levels: model 0 has room for level 2,
-        // model 1 for level 1. Each runs one thread, so on two cores they slow each other only
-        // through shared caches and memory; the policy measures that, nothing is assumed.
         Targets t0, t1;
-        t0.latencyMs = std::sqrt(L[2].latency.mean * L[3].latency.mean);
-        t1.latencyMs = std::sqrt(L[1].latency.mean * L[2].latency.mean);
+        t0.latencyMs = 10.0;  // level 2 fits (9.6 ms), level 3 does not (19.2 ms)
+        t1.latencyMs = 7.0;   // level 1 fits (6 ms), level 2 does not
+        std::vector<ManagedModel> models;
         models.push_back(ManagedModel{"a", lanes[0].model->levelTable(), t0});
         models.push_back(ManagedModel{"b", lanes[1].model->levelTable(), t1});
-        RuntimeManager manager(std::move(models), std::make_unique<JointPolicy>());
+        RuntimeManager manager(std::move(models), std::make_unique<JointPolicy>(),
+                               scriptedClock(world));
         InferencePipeline pipe(std::move(lanes), manager);
-        const auto all = runFrames(pipe, 200, {});
+        pipe.scriptLatencies(world.script());
+        const auto all = runFrames(pipe, 200);
         QCOMPARE(all.size(), size_t{400});
-        for (int m = 0; m < 2; ++m) {
+        for (const auto& [m, target] : {std::pair{0, 10.0}, std::pair{1, 7.0}}) {
             const auto r = ofModel(all, m);
-            std::vector<double> tail;
-            for (size_t f = 120; f < r.size(); ++f) {
-                tail.push_back(r[f].latencyMs);
-            }
-            const double target = *(m == 0 ? t0 : t1).latencyMs;
-            qInfo("model %d: level %d, median %.3f ms, target %.3f ms", m, r.back().level,
-                  median(tail), target);
-            QVERIFY2(median(tail) <= target,
-                     qPrintable(
-                         QString("model %1 median %2 > %3").arg(m).arg(median(tail)).arg(target)));
-            QVERIFY2(changesBetween(r, 120, r.size()) <= 1,
+            QVERIFY2(r.back().level == oracle(together, target),
+                     qPrintable(QString("model %1 at level %2, the oracle is %3: ")
+                                    .arg(m)
+                                    .arg(r.back().level)
+                                    .arg(oracle(together, target)) +
+                                levelPath(r)));
+            QVERIFY2(withinShare(r, 20, r.size()) >= 0.95, qPrintable(levelPath(r)));
+            QVERIFY2(changesBetween(r, 100, r.size()) == 0,
                      qPrintable("oscillation of two models: " + levelPath(r)));
         }
-        // Each holds the most accurate level that fits its own target at the speed it was
-        // observed to run beside the other (observed / profiled at its final level; the machine
-        // may also run faster or slower than when the profile was measured), or one lower: a
-        // model moves up only with a 5 % margin.
-        for (const auto& [m, target] : {std::pair{0, *t0.latencyMs}, std::pair{1, *t1.latencyMs}}) {
-            const auto r = ofModel(all, m);
-            const int got = r.back().level;
-            std::vector<double> atGot;
-            for (size_t f = 120; f < r.size(); ++f) {
-                if (r[f].level == got) {
-                    atGot.push_back(r[f].latencyMs);
-                }
-            }
-            const double slowdown = median(atGot) / L[static_cast<size_t>(got)].latency.mean;
-            const int want = feasibleLevel(m_profile, target, slowdown);
-            QVERIFY2(got == want || got == want - 1,
-                     qPrintable(QString("model %1 at level %2, feasible %3 (slowdown %4)")
-                                    .arg(m)
-                                    .arg(got)
-                                    .arg(want)
-                                    .arg(slowdown)));
-        }
-        QVERIFY(ofModel(all, 1).back().level <= ofModel(all, 0).back().level);
     }
 
     void simulatedClockStretchesFramesAndIsRestored()
@@ -368,12 +400,20 @@ private Q_SLOTS:
             for (const FrameRecord& rec : r) {
                 ms.push_back(rec.latencyMs);
             }
-            const double profiled = table.latencyMs(manager.level());
-            const double expected = profiled * static_cast<double>(fMax) / static_cast<double>(f);
-            qInfo("median %.2f ms, profiled at f_max %.2f ms, expected at %lld kHz %.2f ms",
-                  median(ms), profiled, static_cast<long long>(f), expected);
-            // The injected delay is real sleep: frames are at least 80 % of the stretched time.
-            QVERIFY(median(ms) >= 0.8 * expected);
+            // The injected delay is real sleep of (f_max / f - 1) x the frame's real time, and
+            // a frame's real time is at least the forward's: the fastest forward of the level,
+            // timed here, stretched, bounds every frame from below on any machine.
+            LatencyOptions o;
+            o.warmup = 5;
+            o.runs = 20;
+            const double fastest =
+                measureLatency(m_net->extract(m_profile.levels[manager.level()].arch),
+                               m_net->spec().inChannels, o)
+                    .min;
+            const double bound = 0.9 * fastest * static_cast<double>(fMax) / static_cast<double>(f);
+            qInfo("median %.3f ms; fastest forward at f_max %.3f ms, stretched to %lld kHz: %.3f",
+                  median(ms), fastest, static_cast<long long>(f), bound / 0.9);
+            QVERIFY(*std::min_element(ms.begin(), ms.end()) >= bound);
             QVERIFY(pipe.knobProblems().empty());
         }
         QCOMPARE(board->frequencyKhz(P::Cpu), fMax);  // restored by the pipeline's guard

@@ -2,6 +2,7 @@
 // The per-layer latency table: its keys follow the arch, it covers the space, its correction
 // is a real least-squares fit, and it survives JSON.
 #include <QtTest>
+#include <chrono>
 
 #include <torch/torch.h>
 
@@ -125,6 +126,21 @@ private Q_SLOTS:
         QCOMPARE(s.min, 1.0);
         QVERIFY(std::abs(s.p90 - 3.7) < 1e-12);
         QVERIFY(std::abs(s.std - std::sqrt(1.25)) < 1e-12);
+    }
+
+    void pacedRunsStartAtTheFrameRate()
+    {
+        // Paced at 100 fps, timed run k (from 1) starts no earlier than k × 10 ms after the
+        // warm-up: a sleep never ends early, so this bound holds on any machine.
+        std::vector<std::chrono::steady_clock::time_point> starts;
+        const auto run = [&] { starts.push_back(std::chrono::steady_clock::now()); };
+        const LatencyStats paced = timeRuns(run, 2, 6, {}, 100.0);
+        QCOMPARE(paced.runs, 6);
+        QCOMPARE(starts.size(), size_t{8});  // 2 warm-up runs back to back, then 6 paced
+        for (size_t i = 2; i < starts.size(); ++i) {
+            QVERIFY(starts[i] - starts[1] >= std::chrono::milliseconds(10 * (i - 1)));
+        }
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, timeRuns(run, 0, 1, {}, -1.0));
     }
 };
 

@@ -30,6 +30,10 @@ Profile sample(const SupernetSpec& spec)
             l.powerMw = 4200.5;
             l.energyMj = 7.25;
         }
+        if (i > 0) {
+            // Paced, the smaller level is slower than back to back (a cold cache and clock).
+            l.pacedLatency = LatencyStats::fromSamples({0.9 + i, 1.0 + i, 1.1 + i});
+        }
         p.levels.push_back(l);
     }
     p.candidates.push_back({SubnetArch::min(spec), 80.0, 0.4, false, "random"});
@@ -78,6 +82,12 @@ private Q_SLOTS:
         QVERIFY(!q.levels[0].powerMw);
         QVERIFY(torch::equal(q.levels[0].bn.at("first_conv.bn").var,
                              p.levels[0].bn.at("first_conv.bn").var));
+        QVERIFY(!q.levels[0].pacedLatency);
+        QCOMPARE(q.levels[2].pacedLatency->mean, p.levels[2].pacedLatency->mean);
+        // Frames arriving paced get the paced latency where the level has one.
+        QCOMPARE(&q.levels[2].latencyFor(FrameArrival::Paced), &*q.levels[2].pacedLatency);
+        QCOMPARE(&q.levels[0].latencyFor(FrameArrival::Paced), &q.levels[0].latency);
+        QCOMPARE(&q.levels[2].latencyFor(FrameArrival::BackToBack), &q.levels[2].latency);
         QCOMPARE(q.candidates.size(), size_t{1});
         QCOMPARE(QString::fromStdString(q.candidates[0].source), QString("random"));
         QVERIFY(q.device.sameHardware(p.device));
@@ -90,6 +100,42 @@ private Q_SLOTS:
         }
         // No temporary file is left beside it.
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
+    }
+
+    void schemaOneStillLoads()
+    {
+        // A profile written before paced latencies existed (schema 1: no latency_paced, no
+        // paced_fps) loads, with back-to-back latencies only; schema 2 writes them.
+        const SupernetSpec spec = SupernetSpec::preset("fmnist-mbv3");
+        QJsonObject o = sample(spec).toJson();
+        QCOMPARE(o["schema_version"].toInt(), 2);
+        QVERIFY(o["levels"].toArray()[1].toObject().contains("latency_paced"));
+        o["schema_version"] = 1;
+        QJsonArray levels = o["levels"].toArray();
+        for (int i = 0; i < levels.size(); ++i) {
+            QJsonObject l = levels[i].toObject();
+            l.remove("latency_paced");
+            levels[i] = l;
+        }
+        o["levels"] = levels;
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("v1.json").toStdString();
+        writeJson(path, o);
+        const Profile p = Profile::load(path, spec);
+        QCOMPARE(p.levels.size(), size_t{3});
+        QCOMPARE(p.pacedFps(), 0.0);
+        for (const ProfileLevel& l : p.levels) {
+            QVERIFY(!l.pacedLatency);
+            QCOMPARE(&l.latencyFor(FrameArrival::Paced), &l.latency);
+        }
+        // A paced latency that is not one is named.
+        o["schema_version"] = 2;
+        QJsonObject l1 = levels[1].toObject();
+        l1["latency_paced"] = QJsonObject{{"mean_ms", -1}};
+        levels[1] = l1;
+        o["levels"] = levels;
+        writeJson(path, o);
+        expectError(path, spec, "levels[1].latency_paced");
     }
 
     void errorsNameFileAndField()
