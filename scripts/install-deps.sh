@@ -10,6 +10,7 @@ packages=(
     qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
     qml6-module-qtcharts qml6-module-qttest
     libtorch-dev libopencv-dev
+    libopenblas0-openmp
     python3-onnx
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     dataset-fashion-mnist
@@ -23,8 +24,32 @@ for p in "${packages[@]}"; do
     fi
 done
 
+# LibTorch calls the generic libblas.so.3; Debian points it at the fastest BLAS installed by
+# priority, and OpenBLAS's pthreads build outranks its OpenMP build. dofa wants the OpenMP one:
+# it follows each inference thread's OpenMP thread count, where the pthreads build keeps a
+# second, process-wide pool beside LibTorch's (README, "BLAS"). Same for liblapack.so.3.
+select_openmp_blas() {
+    local arch dir name current
+    arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+    dir=/usr/lib/$arch/openblas-openmp
+    for name in libblas.so.3 liblapack.so.3; do
+        [ -e "$dir/$name" ] || continue
+        current=$(readlink -f "/usr/lib/$arch/$name" || true)
+        if [ "$current" != "$(readlink -f "$dir/$name")" ]; then
+            if [ "$(id -u)" -ne 0 ]; then
+                echo "install-deps: $name is $current; as root run:" >&2
+                echo "  update-alternatives --set $name-$arch $dir/$name" >&2
+                continue
+            fi
+            update-alternatives --quiet --set "$name-$arch" "$dir/$name"
+            echo "install-deps: $name -> $dir/$name (OpenBLAS, OpenMP build)"
+        fi
+    done
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
     echo "install-deps: all ${#packages[@]} packages present"
+    select_openmp_blas
     exit 0
 fi
 
@@ -38,3 +63,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
 echo "install-deps: installed ${#missing[@]} packages"
+select_openmp_blas
