@@ -27,12 +27,14 @@ done
 # LibTorch calls the generic libblas.so.3; Debian points it at the fastest BLAS installed by
 # priority, and OpenBLAS's pthreads build outranks its OpenMP build. dofa wants the OpenMP one:
 # it follows each inference thread's OpenMP thread count, where the pthreads build keeps a
-# second, process-wide pool beside LibTorch's (README, "BLAS"). Same for liblapack.so.3.
+# second, process-wide pool beside LibTorch's (README, "BLAS"). Same for liblapack.so.3, and for
+# libopenblas.so.0, which the other two load: left to the pthreads build, it would bring that
+# one back in.
 select_openmp_blas() {
     local arch dir name current
     arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
     dir=/usr/lib/$arch/openblas-openmp
-    for name in libblas.so.3 liblapack.so.3; do
+    for name in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
         [ -e "$dir/$name" ] || continue
         current=$(readlink -f "/usr/lib/$arch/$name" || true)
         if [ "$current" != "$(readlink -f "$dir/$name")" ]; then

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <cmath>
 #include <cstdio>
+#include <thread>
 
 #include <torch/torch.h>
 
@@ -173,8 +174,13 @@ int cmdSearch(const QStringList& args)
     const QCommandLineOption quick("quick", "A small search for smoke tests (minutes to seconds).");
     const QCommandLineOption noBaselines("no-baselines", "Skip the baseline families.");
     const QCommandLineOption seed("seed", "Seed of sampling and evolution.", "n", "1");
+    const QCommandLineOption evalThreads(
+        "eval-threads",
+        "Threads for accuracy work (BN calibration, evaluation), which does not depend on them "
+        "(0: every core). Latency is measured on --threads.",
+        "n", "0");
     for (const auto& o : {kModel, kData, kThreads, kCuda, kOut, levels, samples, cache, quick,
-                          noBaselines, seed, kPace}) {
+                          noBaselines, seed, kPace, evalThreads}) {
         p.addOption(o);
     }
     parseOrThrow(p, args,
@@ -200,6 +206,15 @@ int cmdSearch(const QStringList& args)
     o.baselines = !p.isSet(noBaselines);
     o.seed = static_cast<std::uint32_t>(p.value(seed).toULong());
     o.pacedLatency.paceFps = paceOf(p);
+    bool evalOk = false;
+    o.evalThreads = p.value(evalThreads).toInt(&evalOk);
+    if (!evalOk || o.evalThreads < 0) {
+        throw UsageError("--eval-threads needs a non-negative integer");
+    }
+    if (o.evalThreads == 0) {
+        o.evalThreads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    }
+    setInferenceThreads(o.evalThreads);
     BnCalibrationOptions calibration;
     if (p.isSet(quick)) {
         o.predictorSamples = std::min(o.predictorSamples, 24);
@@ -385,8 +400,8 @@ int cmdProfile(const QStringList& args)
     for (ProfileLevel& l : profile.levels) {
         if (!kept.empty() && l.top1 <= kept.back().top1) {
             std::fprintf(stderr,
-                         "note: level %s (%.2f %%, %.4f ms) is dropped: level %s is as accurate "
-                         "(%.2f %%) and faster here (%.4f ms)\n",
+                         "note: level %s (%.2f %%, %.4f ms) is dropped: level %s is at least as "
+                         "accurate (%.2f %%) and faster here (%.4f ms)\n",
                          l.arch.toString().c_str(), l.top1, l.latency.mean,
                          kept.back().arch.toString().c_str(), kept.back().top1,
                          kept.back().latency.mean);

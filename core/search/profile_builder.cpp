@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "accuracy_predictor.h"
+#include "engine/inference_threads.h"
 #include "latency_table.h"
 #include "pareto.h"
 #include "supernet/static_subnet.h"
@@ -131,6 +132,18 @@ void ProfileBuilder::checkStop(const std::atomic<bool>* stop) const
     }
 }
 
+template <typename Measure>
+auto ProfileBuilder::onProfileThreads(Measure&& measure)
+{
+    if (m_options.evalThreads <= 0 || m_options.evalThreads == m_options.threads) {
+        return measure();
+    }
+    setInferenceThreads(m_options.threads);
+    auto result = measure();
+    setInferenceThreads(m_options.evalThreads);
+    return result;
+}
+
 LatencyStats ProfileBuilder::latencyOf(const SubnetArch& arch)
 {
     const std::string key = arch.canonical(m_search.spec()).toString();
@@ -139,7 +152,8 @@ LatencyStats ProfileBuilder::latencyOf(const SubnetArch& arch)
     }
     // BN statistics do not change the cost of a BN-folded network: running stats will do.
     const StaticSubnet sub = m_search.net()->extract(arch);
-    const LatencyStats s = measureLatency(sub, m_search.spec().inChannels, m_options.archLatency);
+    const LatencyStats s = onProfileThreads(
+        [&] { return measureLatency(sub, m_search.spec().inChannels, m_options.archLatency); });
     m_latency[key] = s;
     return s;
 }
@@ -246,8 +260,10 @@ Profile ProfileBuilder::run(ProfileReport& report, const std::atomic<bool>* stop
 
     // 1. Per-layer latency table, its correction and its error on held-out archs.
     auto t = Clock::now();
-    LatencyTable table = LatencyTable::build(spec, o.tableLatency, [&](int done, int total) {
-        progress("latency table", static_cast<double>(done) / total);
+    LatencyTable table = onProfileThreads([&] {
+        return LatencyTable::build(spec, o.tableLatency, [&](int done, int total) {
+            progress("latency table", static_cast<double>(done) / total);
+        });
     });
     report.tableEntries = static_cast<int>(table.size());
     report.tableSeconds = secondsSince(t);
@@ -375,8 +391,9 @@ Profile ProfileBuilder::run(ProfileReport& report, const std::atomic<bool>* stop
         level.params = m.arch.params(spec);
         level.bn = m_search.bnStats(m.arch);
         if (o.pacedLatency.paceFps > 0) {
-            level.pacedLatency =
-                measureLatency(m_search.net()->extract(m.arch), spec.inChannels, o.pacedLatency);
+            const StaticSubnet net = m_search.net()->extract(m.arch);
+            level.pacedLatency = onProfileThreads(
+                [&] { return measureLatency(net, spec.inChannels, o.pacedLatency); });
         }
         profile.levels.push_back(std::move(level));
         progress("levels", static_cast<double>(n + 1) / picked.size());

@@ -17,7 +17,11 @@ namespace dofa {
 /// Settings of the whole profiling pipeline (`dofa search`).
 struct ProfileBuilderOptions
 {
-    int threads = 1;             ///< recorded in the device descriptor (the caller sets torch's)
+    int threads = 1;  ///< latency is measured on this many threads (and recorded in the device)
+    /// Accuracy work (BN calibration, evaluation) runs on this many threads: accuracy does not
+    /// depend on them, so it may use every core while latency is timed as the profile says.
+    /// 0: as `threads`.
+    int evalThreads = 0;
     int cudaIndex = -1;          ///< >= 0: measure latency on that CUDA device
     int predictorSamples = 150;  ///< random archs measured to train the accuracy predictor
     int correctionArchs = 20;    ///< measured archs the latency table's correction is fitted on
@@ -90,6 +94,9 @@ private:
         std::string source;
     };
     LatencyStats latencyOf(const SubnetArch& arch);
+    /// `measure()` on the profile's thread count, then back to the accuracy work's.
+    template <typename Measure>
+    auto onProfileThreads(Measure&& measure);
     /// Top-1 on the test evaluator, measured once per arch.
     double testTop1(const SubnetArch& arch);
     /// The levels (indices into `points`, ascending latency): the smallest and the largest
