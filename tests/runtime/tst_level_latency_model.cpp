@@ -1,36 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include <QtTest>
 #include <atomic>
-#include <cstdlib>
-#include <new>
 
+#include "allocation_counter.h"
 #include "runtime/level_latency_model.h"
 #include "runtime/lookup_table_policy.h"
 #include "runtime/runtime_manager.h"
 #include "runtime_fixtures.h"
-
-// Counts heap allocations while enabled: observe() and predict() must make none.
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size)
-{
-    if (g_counting.load(std::memory_order_relaxed))
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size ? size : 1))
-        return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept
-{
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept
-{
-    std::free(p);
-}
 
 using namespace dofa;
 using namespace dofa::test;
@@ -211,7 +187,7 @@ private Q_SLOTS:
         std::int64_t t = 0;
         double sum = 0;
         g_allocations = 0;
-        g_counting = true;
+        g_countAllocations = true;
         for (int i = 0; i < 5000; ++i) {
             t += 33 * kMs;
             const int level = (i / 100) % 5;  // level changes and load changes on the way
@@ -220,7 +196,7 @@ private Q_SLOTS:
                           t);
             sum += model.predict((level + 2) % 5, -1, t).ms;
         }
-        g_counting = false;
+        g_countAllocations = false;
         QCOMPARE(g_allocations.load(), 0L);
         QVERIFY(sum > 0 && model.changeCount() > 0);
     }

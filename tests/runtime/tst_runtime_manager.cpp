@@ -2,38 +2,14 @@
 #include <QtTest>
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
-#include <new>
 #include <thread>
 
+#include "allocation_counter.h"
 #include "runtime/joint_policy.h"
 #include "runtime/lookup_table_policy.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
 #include "runtime_fixtures.h"
-
-// Counts heap allocations while enabled: the per-frame path must make none.
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size)
-{
-    if (g_counting.load(std::memory_order_relaxed))
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size ? size : 1))
-        return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept
-{
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept
-{
-    std::free(p);
-}
 
 using namespace dofa;
 using namespace dofa::test;
@@ -148,14 +124,14 @@ private Q_SLOTS:
         }
         const std::uint64_t before = rm.decisionCount();
         g_allocations = 0;
-        g_counting = true;
+        g_countAllocations = true;
         const auto start = std::chrono::steady_clock::now();
         for (const FrameObservation& f : frames) {
             clock.nowNs = f.tNs;
             rm.observe(f);
         }
         const auto elapsed = std::chrono::steady_clock::now() - start;
-        g_counting = false;
+        g_countAllocations = false;
         QCOMPARE(rm.decisionCount(), before);  // steady state: no decision
         QCOMPARE(g_allocations.load(), 0L);
         const double us =
