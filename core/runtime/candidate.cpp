@@ -50,7 +50,7 @@ int fastestWhere(const std::vector<Candidate>& candidates, Eligible eligible)
 
 }  // namespace
 
-std::vector<Candidate> enumerateCandidates(const LevelTable& table, double slowdown)
+std::vector<Candidate> enumerateCandidates(const LevelTable& table)
 {
     std::vector<Candidate> out;
     for (int i = 0; i < table.size(); ++i) {
@@ -61,10 +61,9 @@ std::vector<Candidate> enumerateCandidates(const LevelTable& table, double slowd
             c.level = i;
             c.operatingPoint = p;
             c.top1 = l.top1;
-            c.latencyMs = (p >= 0 ? l.operatingPoints[p].latencyMs : l.latencyMeanMs) * slowdown;
+            c.latencyMs = p >= 0 ? l.operatingPoints[p].latencyMs : l.latencyMeanMs;
             c.powerMw = p >= 0 ? l.operatingPoints[p].powerMw : l.powerMw;
-            if (const auto e = energyPerInferenceMj(l, p))
-                c.energyMj = *e * slowdown;
+            c.energyMj = energyPerInferenceMj(l, p);
             out.push_back(c);
         }
     }

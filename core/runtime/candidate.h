@@ -18,14 +18,14 @@ struct Candidate
     int level = 0;
     int operatingPoint = -1;  ///< -1: the level's own profile (the table has no points for it)
     double top1 = 0;
-    double latencyMs = 0;  ///< profiled latency × slowdown, or as learnt
+    double latencyMs = 0;  ///< profiled latency, or as learnt (applyLearnedLatency)
     std::optional<double> powerMw;
-    std::optional<double> energyMj;  ///< scaled with the latency too: same power for longer
+    std::optional<double> energyMj;  ///< scaled with the latency: same power for longer
     LatencySource source = LatencySource::Prior;  ///< where latencyMs came from
 };
 
 /// Every pair of the table: one per operating point, or the level itself when it has none.
-std::vector<Candidate> enumerateCandidates(const LevelTable& table, double slowdown = 1.0);
+std::vector<Candidate> enumerateCandidates(const LevelTable& table);
 /// The same pairs with their latencies as `latency` predicts them at `nowNs` (learned record,
 /// scaled profile or profile, see applyLearnedLatency); the profile's when it is null.
 std::vector<Candidate> enumerateCandidates(const LevelTable& table,
