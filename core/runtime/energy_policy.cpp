@@ -108,11 +108,13 @@ bool EnergyPolicy::observe(const PolicyInput& in, const FrameObservation& frame,
         return false;  // nothing better known; wait for new targets or conditions
     const LevelTable& table = *model.table;
     const Candidate& c = m_scaled[pick];
-    std::string why = latencyViolated
-                          ? formatText("%s %.1f ms > target %.4g ms",
-                                       statisticName(m_config.statistic), stat, *targets.latencyMs)
-                          : formatText("power %.2f W > target %.4g W", *in.observedPowerMw / 1000,
-                                       *targets.powerW);
+    std::string why =
+        latencyViolated
+            ? formatText("%s %.1f ms > target %.4g ms",
+                         statisticName(effectiveStatistic(m_config.statistic, m_window.size())),
+                         stat, *targets.latencyMs)
+            : formatText("power %.2f W > target %.4g W", *in.observedPowerMw / 1000,
+                         *targets.powerW);
     why += formatText(" (slowdown ×%.2f, power ×%.2f): ", slowdown, powerScale);
     why += describeCandidate(table, c);
     why += met ? " has the lowest predicted energy meeting " + targets.describe()

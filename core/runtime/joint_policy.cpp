@@ -279,11 +279,12 @@ bool JointPolicy::observe(const PolicyInput& in, const FrameObservation& frame,
     }
     if (!changed)
         return false;
-    std::string why = violated ? formatText("model %d: %s %.1f ms > target %.4g ms; joint search",
-                                            m, statisticName(m_config.statistic), m_stat[m],
-                                            *in.models[m].targets.latencyMs)
-                               : formatText("periodic joint search (every %d frames)",
-                                            m_config.evaluateEveryFrames);
+    std::string why =
+        violated
+            ? formatText("model %d: %s %.1f ms > target %.4g ms; joint search", m,
+                         statisticName(effectiveStatistic(m_config.statistic, m_windows[m].size())),
+                         m_stat[m], *in.models[m].targets.latencyMs)
+            : formatText("periodic joint search (every %d frames)", m_config.evaluateEveryFrames);
     if (violated && found && m_best[m] < in.models[m].level) {
         // Block the level that failed; a level failing again soon waits twice as long.
         const int from = in.models[m].level;

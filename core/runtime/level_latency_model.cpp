@@ -42,7 +42,10 @@ LevelLatencyModel::LevelLatencyModel(const LevelTable& table, Config config)
         const int points = static_cast<int>(level.operatingPoints.size());
         for (int p = -1; p < points; ++p) {
             Record r{SampleWindow(config.windowFrames)};
-            r.priorMs = p < 0 ? level.latencyMeanMs : level.operatingPoints[p].latencyMs;
+            r.priorMs = p >= 0 ? level.operatingPoints[p].latencyMs
+                        : config.statistic == WindowStatistic::P90 && level.latencyP90Ms > 0
+                            ? level.latencyP90Ms
+                            : level.latencyMeanMs;
             r.level = l;
             r.point = p;
             m_records.push_back(std::move(r));
@@ -77,8 +80,9 @@ void LevelLatencyModel::observe(int level, int operatingPoint, double latencyMs,
     r.newestNs = nowNs;
     const int k = m_config.minSamples;
     if (r.window.size() >= 2 * k) {
-        const double after = r.window.recentStatistic(m_config.statistic, k);
-        const double before = r.window.olderStatistic(m_config.statistic, k);
+        // Medians: a change of conditions moves the typical frame; one slow frame is not one.
+        const double after = r.window.recentStatistic(WindowStatistic::Median, k);
+        const double before = r.window.olderStatistic(WindowStatistic::Median, k);
         const double ratio = before > 0 ? after / before : 1.0;
         if (std::max(ratio, 1 / ratio) > 1 + m_config.changeThreshold) {
             // Conditions changed under the running level: what the others said is from before.
@@ -164,8 +168,10 @@ std::string LevelLatencyModel::describe(int level, int operatingPoint,
     std::string out = pairName(level, operatingPoint) + ": ";
     switch (p.source) {
         case LatencySource::Own:
-            return out + formatText("learned %s %.1f ms (%d frames)",
-                                    statisticName(m_config.statistic), p.ms, p.samples);
+            return out +
+                   formatText("learned %s %.1f ms (%d frames)",
+                              statisticName(effectiveStatistic(m_config.statistic, p.samples)),
+                              p.ms, p.samples);
         case LatencySource::Prior:
             return out + formatText("profile %.1f ms", p.ms);
         case LatencySource::Scaled:

@@ -14,6 +14,12 @@ namespace dofa {
 struct LatencyModelConfig
 {
     int windowFrames = 16;  ///< latencies kept per (level, operating point)
+    /// What a record predicts: the median by default. P90 judges a level on nearly every frame
+    /// rather than the typical one, with the profile's p90 as its prior; on the development VM
+    /// it was not better (bench/scenario_bench compares both in one run; README, "Scenario
+    /// bench"): paced frames there vary by up to 2× from one frame to the next whatever the
+    /// level, so every level's p90 is the same wake-up jitter and small levels look as slow as
+    /// large ones.
     WindowStatistic statistic = WindowStatistic::Median;
     /// Samples a record needs before it predicts its own level or scales others. Also the size
     /// of the "newest frames" compared with the rest of a record to see a load change.
@@ -57,8 +63,8 @@ struct LatencyChange
     std::int64_t tNs = 0;
     int level = -1;  ///< -1: none yet
     int operatingPoint = -1;
-    double beforeMs = 0;  ///< the record's statistic before its newest frames
-    double afterMs = 0;   ///< the statistic of its newest frames
+    double beforeMs = 0;  ///< the record's median before its newest frames
+    double afterMs = 0;   ///< the median of its newest frames
 };
 
 /// What one model's levels really take now, learnt online; the profile is the prior.
@@ -83,7 +89,8 @@ struct LatencyChange
 ///
 /// Forgetting. (a) Time: a record stale for `maxAgeMs` is ignored. (b) Load change: when the
 /// newest `minSamples` frames of the observed record differ from the rest of it by more than
-/// `changeThreshold`, conditions changed: every other record is dropped (they are predicted by
+/// `changeThreshold` (medians, whatever the statistic: one slow frame is not a change of
+/// conditions), conditions changed: every other record is dropped (they are predicted by
 /// scaling from the fresh one again), and the observed record restarts from its newest frames
 /// that are closer to the new statistic than to the old (with the median, 3 frames into a step
 /// change: the record is known again, on new frames only, `minSamples` frames after the step).

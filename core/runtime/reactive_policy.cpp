@@ -54,7 +54,7 @@ std::string ReactivePolicy::changeNote(const ModelState& model)
     return formatText(
         "; conditions changed at %s (%s %.1f → %.1f ms): records of the other "
         "levels dropped",
-        where.c_str(), statisticName(model.latency->config().statistic), c.beforeMs, c.afterMs);
+        where.c_str(), statisticName(WindowStatistic::Median), c.beforeMs, c.afterMs);
 }
 
 void ReactivePolicy::evaluate(const PolicyInput& in, DecisionCause cause,
@@ -165,7 +165,8 @@ bool ReactivePolicy::stepDown(const PolicyInput& in, double stat, double target,
     out.level = to;
     out.operatingPoint = -1;
     out.reason = formatText("%s %.1f ms > target %.4g ms over %d frames at level %d",
-                            statisticName(m_config.statistic), stat, target, m_window.size(), from);
+                            statisticName(effectiveStatistic(m_config.statistic, m_window.size())),
+                            stat, target, m_window.size(), from);
     if (recent > stat)
         out.reason += formatText(" (newest %d: %.1f ms)",
                                  std::min(m_config.minFrames, m_window.size()), recent);
@@ -201,7 +202,8 @@ bool ReactivePolicy::stepUp(const PolicyInput& in, double stat, double target, S
     out.level = to;
     out.operatingPoint = -1;
     out.reason = formatText("%s %.1f ms ≤ target %.4g ms for %d windows: ",
-                            statisticName(m_config.statistic), stat, target, m_config.upWindows) +
+                            statisticName(effectiveStatistic(m_config.statistic, m_window.size())),
+                            stat, target, m_config.upWindows) +
                  describeLatency(model, to, -1, in.nowNs) +
                  formatText(" ≤ %.1f ms (target − %.0f %%), the most accurate predicted to fit",
                             limit, m_config.upMargin * 100) +

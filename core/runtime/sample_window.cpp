@@ -8,7 +8,21 @@ namespace dofa {
 
 const char* statisticName(WindowStatistic statistic)
 {
-    return statistic == WindowStatistic::Median ? "p50" : "mean";
+    switch (statistic) {
+        case WindowStatistic::Median:
+            return "p50";
+        case WindowStatistic::Mean:
+            return "mean";
+        case WindowStatistic::P90:
+            break;
+    }
+    return "p90";
+}
+
+WindowStatistic effectiveStatistic(WindowStatistic which, int samples)
+{
+    return which == WindowStatistic::P90 && samples < kMinTailSamples ? WindowStatistic::Median
+                                                                      : which;
 }
 
 SampleWindow::SampleWindow(int capacity)
@@ -49,7 +63,7 @@ double SampleWindow::median() const
 
 double SampleWindow::statistic(WindowStatistic which) const
 {
-    return which == WindowStatistic::Median ? median() : mean();
+    return recentStatistic(which, m_size);
 }
 
 double SampleWindow::newest(int age) const
@@ -96,11 +110,19 @@ double SampleWindow::rangeStatistic(WindowStatistic which, int skip, int count) 
         m_scratch[static_cast<std::size_t>(i)] =
             m_values[static_cast<std::size_t>((m_next - 1 - skip - i + 2 * cap) % cap)];
     const auto first = m_scratch.begin();
+    which = effectiveStatistic(which, n);
     if (which == WindowStatistic::Mean) {
         double sum = 0;
         for (int i = 0; i < n; ++i)
             sum += first[i];
         return sum / n;
+    }
+    if (which == WindowStatistic::P90) {
+        std::sort(first, first + n);  // n <= capacity, a few dozen at most
+        const double pos = 0.9 * (n - 1);
+        const int low = static_cast<int>(pos);
+        const double high = low + 1 < n ? first[low + 1] : first[low];
+        return first[low] + (pos - low) * (high - first[low]);
     }
     const auto mid = first + n / 2;
     std::nth_element(first, mid, first + n);

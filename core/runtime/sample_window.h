@@ -7,10 +7,20 @@ namespace dofa {
 
 /// Which statistic summarises a latency window. The median ignores the odd slow frame (page
 /// fault, GC in a co-runner) that would drag a mean over the target.
-enum class WindowStatistic { Median, Mean };
+/// Median: the typical frame. Mean. P90: the 90th percentile (linear interpolation, numpy's
+/// default), for predicting whether nearly every frame fits a deadline rather than the typical
+/// one.
+enum class WindowStatistic { Median, Mean, P90 };
 
-/// "p50" or "mean".
+/// "p50", "mean" or "p90".
 const char* statisticName(WindowStatistic statistic);
+
+/// A p90 of fewer samples than this is close to their maximum: one slow frame (the first after
+/// a level switch meets cold caches) would make it. Below it, P90 is computed as the median.
+constexpr int kMinTailSamples = 10;
+
+/// What `which` over `samples` samples really computes: Median for P90 below kMinTailSamples.
+WindowStatistic effectiveStatistic(WindowStatistic which, int samples);
 
 /// The last `capacity` samples. Storage is allocated once, in the constructor: push() and the
 /// statistics never allocate, so the per-frame path stays allocation-free. O(capacity) at most.
@@ -28,6 +38,7 @@ public:
     [[nodiscard]] double mean() const;
     /// Middle value (mean of the two middle ones for an even size); 0 when empty.
     [[nodiscard]] double median() const;
+    /// See effectiveStatistic() for P90 over few samples.
     [[nodiscard]] double statistic(WindowStatistic which) const;
     /// The `age`-th newest sample (0: the newest); 0 when there is none.
     [[nodiscard]] double newest(int age) const;

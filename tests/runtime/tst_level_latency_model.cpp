@@ -65,6 +65,45 @@ private Q_SLOTS:
         QCOMPARE(model.knownCount(t), 2);
     }
 
+    /// With P90 a level is judged on nearly every frame, on the p90 of its record (and of its
+    /// profile), not on its typical frame. Below kMinTailSamples frames the p90 would be the
+    /// slowest frame, so the median stands in, and the reason says so.
+    void tailOfTheRecordDecides()
+    {
+        LevelTable table = doubling();
+        std::vector<RuntimeLevel> levels;
+        for (int l = 0; l < table.size(); ++l) {
+            RuntimeLevel level = table.level(l);
+            level.latencyP90Ms = level.latencyMeanMs * 1.5;
+            levels.push_back(level);
+        }
+        LatencyModelConfig tail;
+        tail.statistic = WindowStatistic::P90;
+        LevelLatencyModel model(LevelTable(levels), tail);
+        QCOMPARE(model.predict(2, -1, 0).ms, 12.0);  // the profile's p90
+        // Level 2: four frames of 8 ms, then one of 16 ms, repeated.
+        std::int64_t t = 0;
+        for (int i = 0; i < 8; ++i)
+            t = feed(model, 2, -1, i % 5 == 4 ? 16.0 : 8.0, 1, t);
+        QCOMPARE(model.predict(2, -1, t).ms, 8.0);  // 8 frames: the median
+        QCOMPARE(model.describe(2, -1, t), std::string("level 2: learned p50 8.0 ms (8 frames)"));
+        for (int i = 8; i < 15; ++i)
+            t = feed(model, 2, -1, i % 5 == 4 ? 16.0 : 8.0, 1, t);
+        // 15 frames, three of them 16 ms: p90 at rank 12.6 of 0..14 is 16 ms.
+        QCOMPARE(model.predict(2, -1, t).ms, 16.0);
+        QCOMPARE(model.predict(2, -1, t).scale, 16.0 / 12.0);
+        QCOMPARE(model.describe(2, -1, t), std::string("level 2: learned p90 16.0 ms (15 frames)"));
+        QCOMPARE(model.changeCount(), std::uint64_t(0));  // the slow frames are no load change
+        // With medians (the default), the same record says 8 ms: the level would be taken for a
+        // 10 ms target.
+        LevelLatencyModel typical{LevelTable(levels)};
+        t = 0;
+        for (int i = 0; i < 15; ++i)
+            t = feed(typical, 2, -1, i % 5 == 4 ? 16.0 : 8.0, 1, t);
+        QCOMPARE(typical.predict(2, -1, t).ms, 8.0);
+        QCOMPARE(typical.predict(3, -1, 0).ms, 16.0);  // and its prior is the profile's mean
+    }
+
     void scaledInterpolatesInLogLatency()
     {
         LevelLatencyModel model(doubling());
@@ -151,7 +190,9 @@ private Q_SLOTS:
         std::vector<RuntimeLevel> levels = doubling().levels();
         levels[1].operatingPoints = {{"fast", {{"gpu.max_khz", 1100000}}, 4, 6000.0, {}},
                                      {"slow", {{"gpu.max_khz", 600000}}, 7, 2500.0, {}}};
-        LevelLatencyModel model{LevelTable(levels)};
+        LatencyModelConfig tail;
+        tail.statistic = WindowStatistic::P90;
+        LevelLatencyModel model(LevelTable(levels), tail);
         const std::int64_t t = feed(model, 1, 1, 10.5, 5, 0);  // "slow" at ×1.5
         QCOMPARE(model.samples(1, 1), 5);
         QCOMPARE(model.samples(1, 0), 0);

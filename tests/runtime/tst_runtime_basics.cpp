@@ -69,6 +69,27 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SampleWindow(0));
     }
 
+    /// p90 by linear interpolation (numpy's default), as LatencyStats; the median below
+    /// kMinTailSamples samples, where a p90 would be the slowest frame.
+    void windowP90()
+    {
+        SampleWindow w(12);
+        for (int v = 1; v <= 9; ++v)
+            w.push(v);
+        QCOMPARE(effectiveStatistic(WindowStatistic::P90, 9), WindowStatistic::Median);
+        QCOMPARE(w.statistic(WindowStatistic::P90), 5.0);
+        w.push(10);  // 1..10: rank 0.9 × 9 = 8.1 → 9 + 0.1 × (10 − 9)
+        QCOMPARE(effectiveStatistic(WindowStatistic::P90, 10), WindowStatistic::P90);
+        QVERIFY(qFuzzyCompare(w.statistic(WindowStatistic::P90), 9.1));
+        for (int v = 11; v <= 14; ++v)  // slid: 3..14, rank 9.9 → 12 + 0.9
+            w.push(v);
+        QVERIFY(qFuzzyCompare(w.statistic(WindowStatistic::P90), 12.9));
+        QVERIFY(qFuzzyCompare(w.recentStatistic(WindowStatistic::P90, 10), 13.1));  // 5..14
+        QCOMPARE(w.recentStatistic(WindowStatistic::P90, 5), 12.0);  // median of 10..14
+        QCOMPARE(std::string(statisticName(WindowStatistic::P90)), std::string("p90"));
+        QCOMPARE(effectiveStatistic(WindowStatistic::Mean, 1), WindowStatistic::Mean);
+    }
+
     /// What the latency model compares and keeps when it sees a load change.
     void windowNewestAndOlder()
     {
