@@ -36,6 +36,7 @@ const Command kCommands[] = {
     {"calibrate", "re-estimate the BN statistics of a sub-network", &cmdCalibrate},
     {"arch", "parse an architecture and print its cost", &cmdArch},
     {"info", "describe a model file", &cmdInfo},
+    {"contract", "print (or store) a model file's input contract and class names", &cmdContract},
     {"search", "search the Pareto front on this device and write a profile", &cmdSearch},
     {"profile", "re-measure a profile's levels on this device", &cmdProfile},
     {"export", "export a profile (CSV, JSON)", &cmdExport},

@@ -20,9 +20,14 @@ int cmdImportOfa(const QStringList& args)
     const QCommandLineOption partial("partial",
                                      "Accept a checkpoint that lacks some weights "
                                      "(they keep their initial values).");
+    const QCommandLineOption labels("labels",
+                                    "Class names, one per line, in classifier order (default: "
+                                    "the ImageNet-1k names built into dofa).",
+                                    "file");
     p.addOption(preset);
     p.addOption(out);
     p.addOption(partial);
+    p.addOption(labels);
     p.addPositionalArgument("checkpoint",
                             "PyTorch zip file written by torch.save, e.g. "
                             "ofa_mbv3_d234_e346_k357_w1.0");
@@ -39,6 +44,28 @@ int cmdImportOfa(const QStringList& args)
         spec = SupernetSpec::preset(p.value(preset).toStdString());
     } catch (const std::exception& e) {
         throw UsageError(e.what());
+    }
+    // The labels are checked before the (slower) import, so a wrong file fails at once.
+    InputContract contract;
+    {
+        std::vector<std::string> names;
+        std::string source = "dofa's ImageNet-1k list";
+        if (p.isSet(labels)) {
+            source = p.value(labels).toStdString();
+            try {
+                names = InputContract::readClassNames(source);
+            } catch (const std::exception& e) {
+                throw InputError(e.what());
+            }
+        } else {
+            names = InputContract::imagenet1kClassNames();
+        }
+        if (names.size() != static_cast<size_t>(spec.numClasses)) {
+            throw InputError(source + ": " + std::to_string(names.size()) +
+                             " class names, but the classifier of " + spec.name + " has " +
+                             std::to_string(spec.numClasses) + " outputs");
+        }
+        contract = InputContract::imagenet(spec, std::move(names));
     }
     Supernet net(spec);
     ofa::ImportReport report;
@@ -66,12 +93,17 @@ int cmdImportOfa(const QStringList& args)
             : QFileInfo(QString::fromStdString(in)).completeBaseName().toStdString() + ".dofa";
     ModelFile model;
     model.spec = spec;
+    model.input = contract;
     model.setWeights(net);
-    model.metadata = QJsonObject{{"imported_from", QString::fromStdString(in)},
-                                 {"container", QString::fromStdString(report.container)},
-                                 {"missing", static_cast<int>(report.missing.size())}};
+    model.metadata = QJsonObject{
+        {"imported_from", QString::fromStdString(in)},
+        {"container", QString::fromStdString(report.container)},
+        {"missing", static_cast<int>(report.missing.size())},
+        {"labels", p.isSet(labels) ? p.value(labels) : QString("imagenet-1k (built in)")}};
     model.save(outPath);
-    std::printf("wrote %s (checksum %.12s)\n", outPath.c_str(), model.checksum.c_str());
+    std::printf("wrote %s (checksum %.12s, %zu class names: %s ... %s)\n", outPath.c_str(),
+                model.checksum.c_str(), contract.classNames.size(),
+                contract.classNames.front().c_str(), contract.classNames.back().c_str());
     return kExitOk;
 }
 

@@ -57,6 +57,14 @@ int cmdTrain(const QStringList& args)
     } catch (const std::exception& e) {
         throw UsageError(e.what());
     }
+    // Training reads Fashion-MNIST, so the model it writes takes that contract; a preset that
+    // cannot (3 channels, 1000 classes) is refused before hours of training, not after.
+    InputContract contract;
+    try {
+        contract = InputContract::fashionMnist(spec);
+    } catch (const std::exception& e) {
+        throw UsageError(std::string("--preset: ") + e.what());
+    }
     bool ok = false;
     const double scale = p.value(epochScale).toDouble(&ok);
     if (!ok || scale <= 0) {
@@ -126,6 +134,7 @@ int cmdTrain(const QStringList& args)
 
     ModelFile model;
     model.spec = spec;
+    model.input = contract;
     model.setWeights(trainer.net());
     QJsonArray history;
     for (const EpochRecord& r : trainer.history()) {

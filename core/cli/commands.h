@@ -13,6 +13,7 @@ int cmdTrain(const QStringList& args);
 int cmdCalibrate(const QStringList& args);
 int cmdArch(const QStringList& args);
 int cmdInfo(const QStringList& args);
+int cmdContract(const QStringList& args);
 int cmdImportOfa(const QStringList& args);
 int cmdSearch(const QStringList& args);
 int cmdProfile(const QStringList& args);

@@ -40,6 +40,18 @@ const char* dtypeName(torch::ScalarType t)
 
 void ModelFile::save(const std::string& path)
 {
+    // Every file carries a contract: writers that set none (the trainer's checkpoints, tests)
+    // get the one an old file of this spec would load with.
+    if (!input.isSet()) {
+        input = InputContract::legacyDefault(spec);
+    }
+    std::string bad = input.validate();
+    if (bad.empty()) {
+        bad = input.mismatchWith(spec);
+    }
+    if (!bad.empty()) {
+        throw std::runtime_error(path + ": not written, input contract: " + bad);
+    }
     QByteArray blob;
     QJsonArray index;
     for (const auto& [name, tensor] : tensors) {
@@ -61,11 +73,9 @@ void ModelFile::save(const std::string& path)
                                  {"bytes", bytes}});
         blob.append(static_cast<const char*>(t.data_ptr()), bytes);
     }
-    const QJsonObject header{{"format", "dofa-model"},
-                             {"version", kFormatVersion},
-                             {"spec", spec.toJson()},
-                             {"metadata", metadata},
-                             {"tensors", index}};
+    const QJsonObject header{{"format", "dofa-model"}, {"version", kFormatVersion},
+                             {"spec", spec.toJson()},  {"input", input.toJson()},
+                             {"metadata", metadata},   {"tensors", index}};
     const QByteArray headerBytes = QJsonDocument(header).toJson(QJsonDocument::Compact);
     QByteArray body(kMagic, kMagicSize);
     quint64 headerLen = static_cast<quint64>(headerBytes.size());
@@ -146,6 +156,25 @@ ModelFile ModelFile::load(const std::string& path)
         m.spec = SupernetSpec::fromJson(header.value("spec").toObject());
     } catch (const std::exception& e) {
         return fail(e.what());
+    }
+    const QJsonValue input = header.value("input");
+    if (input.isUndefined()) {
+        // Written before contracts existed: dofa train's and import-ofa's files, whose input
+        // recipe was then implied by their spec.
+        m.input = InputContract::legacyDefault(m.spec);
+        m.inputDefaulted = true;
+    } else {
+        try {
+            if (!input.isObject()) {
+                throw std::runtime_error("input: not an object");
+            }
+            m.input = InputContract::fromJson(input.toObject());
+        } catch (const std::exception& e) {
+            return fail(e.what());
+        }
+        if (const std::string bad = m.input.mismatchWith(m.spec); !bad.empty()) {
+            return fail("input contract disagrees with the spec: " + bad);
+        }
     }
     m.metadata = header.value("metadata").toObject();
     const qint64 blobStart = headerStart + static_cast<qint64>(headerLen);
