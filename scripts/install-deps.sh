@@ -11,7 +11,7 @@ packages=(
     qml6-module-qtcharts qml6-module-qttest
     libtorch-dev libopencv-dev
     libopenblas0-openmp
-    python3-onnx
+    python3-onnx python3-torch python3-torchvision python3-pil python3-opencv python3-numpy
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     dataset-fashion-mnist
     xvfb xauth
