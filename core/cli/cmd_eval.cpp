@@ -7,10 +7,10 @@
 
 #include <torch/torch.h>
 
+#include "accuracy_data.h"
 #include "cli.h"
 #include "cli_support.h"
 #include "commands.h"
-#include "data/fashion_mnist.h"
 #include "progress_bar.h"
 #include "supernet/static_subnet.h"
 #include "train/bn_calibration.h"
@@ -21,19 +21,33 @@ namespace dofa {
 namespace {
 
 const QCommandLineOption kModel({"m", "model"}, "Model file (default: the shipped model).", "file");
-const QCommandLineOption kData("data", "Fashion-MNIST directory.", "dir");
+const QCommandLineOption kData("data",
+                               "Evaluation images: a Fashion-MNIST directory (default for a "
+                               "Fashion-MNIST model) or an image folder (class folders or "
+                               "labels.csv).",
+                               "dir");
+const QCommandLineOption kCalibData("calib-data",
+                                    "Image folder for BN calibration (e.g. ImageNet train; "
+                                    "default: the --data folder).",
+                                    "dir");
 const QCommandLineOption kThreads("threads", "Intra-op threads (0: torch default).", "n", "0");
 const QCommandLineOption kSeed("seed", "Seed of the BN calibration subset.", "n", "937162211");
 const QCommandLineOption kCalibImages("calib-images", "Images for BN calibration.", "n", "2000");
 const QCommandLineOption kNoCalibrate("no-calibrate",
                                       "Use the supernet's running BN statistics as they are.");
-const QCommandLineOption kLimit("limit", "Evaluate only the first N test images.", "n", "0");
+const QCommandLineOption kLimit("limit",
+                                "Evaluate only N images (Fashion-MNIST: the first N; a folder: "
+                                "a subset seeded by --seed).",
+                                "n", "0");
 const QCommandLineOption kJson("json", "Print the result as JSON.");
+/// OFA's calibration batch (run_manager.reset_running_statistics).
+constexpr int kCalibrationBatch = 200;
 
 void addCommon(QCommandLineParser& p)
 {
     p.addOption(kModel);
     p.addOption(kData);
+    p.addOption(kCalibData);
     p.addOption(kThreads);
     p.addOption(kSeed);
     p.addOption(kCalibImages);
@@ -52,10 +66,7 @@ int intOption(const QCommandLineParser& p, const QCommandLineOption& o)
     return v;
 }
 
-FashionMnist loadData(const QCommandLineParser& p, FashionMnist::Split split)
-{
-    return loadFashionMnist(p.value(kData), split);
-}
+AccuracyData loadData(const QCommandLineParser& p, const ModelFile& model);
 
 SubnetArch parseArch(const QString& text, const SupernetSpec& spec)
 {
@@ -72,27 +83,31 @@ struct Evaluated
     Top1Result top1;
 };
 
-Evaluated evaluateArch(Supernet& net, const SubnetArch& arch, const FashionMnist& train,
-                       const FashionMnist& test, const QCommandLineParser& p, int64_t limit,
-                       const std::string& label)
+Evaluated evaluateArch(Supernet& net, const SubnetArch& arch, const AccuracyData& data,
+                       const QCommandLineParser& p, const std::string& label)
 {
     StaticSubnet sub;
     if (p.isSet(kNoCalibrate)) {
         sub = net->extract(arch);
     } else {
-        BnCalibrationOptions opts;
-        opts.seed = static_cast<std::uint32_t>(p.value(kSeed).toULong());
-        opts.images = intOption(p, kCalibImages);
-        const BnStats stats = calibrateBn(net, arch, train.images, opts);
+        const BnStats stats = calibrateBn(net, arch, *data.calibration, kCalibrationBatch);
         sub = net->extract(arch, &stats);
     }
-    const int64_t n = limit > 0 ? std::min<int64_t>(limit, test.size()) : test.size();
     ProgressBar bar(label);
     Top1Result r = evaluateTop1(
-        sub, net->spec(), test.images.narrow(0, 0, n), test.labels.narrow(0, 0, n), 500,
+        sub, net->spec(), *data.evaluation, 500,
         [&](int64_t done, int64_t total) { bar.update(static_cast<double>(done) / total); });
     bar.finish();
     return {arch, r};
+}
+
+AccuracyData loadData(const QCommandLineParser& p, const ModelFile& model)
+{
+    AccuracyDataOptions o;
+    o.seed = static_cast<std::uint32_t>(p.value(kSeed).toULong());
+    o.calibrationImages = intOption(p, kCalibImages);
+    o.limit = intOption(p, kLimit);
+    return loadAccuracyData(p.value(kData), p.value(kCalibData), model, o);
 }
 
 }  // namespace
@@ -105,17 +120,17 @@ int cmdEval(const QStringList& args)
                                      "arch", "max");
     p.addOption(archOpt);
     parseOrThrow(p, args,
-                 "Top-1 of a sub-network on the 10,000-image Fashion-MNIST test set, after BN "
-                 "recalibration on 2,000 training images.");
+                 "Top-1 of a sub-network on the evaluation set (Fashion-MNIST's 10,000 test "
+                 "images, or an image folder with --data), after BN recalibration on 2,000 "
+                 "training images (--calib-data for a folder).");
     applyThreads(p);
     const std::string modelPath =
         p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
     const ModelFile model = loadModelOrThrow(modelPath);
     Supernet net = model.buildSupernet(modelPath);
     const SubnetArch arch = parseArch(p.value(archOpt), model.spec);
-    const FashionMnist train = loadData(p, FashionMnist::Split::Train);
-    const FashionMnist test = loadData(p, FashionMnist::Split::Test);
-    const Evaluated e = evaluateArch(net, arch, train, test, p, intOption(p, kLimit), "eval");
+    const AccuracyData data = loadData(p, model);
+    const Evaluated e = evaluateArch(net, arch, data, p, "eval");
     const double mmacs = static_cast<double>(arch.macs(model.spec)) / 1e6;
     if (p.isSet(kJson)) {
         const QJsonObject o{{"model", QString::fromStdString(modelPath)},
@@ -149,8 +164,7 @@ int cmdLevels(const QStringList& args)
     const ModelFile model = loadModelOrThrow(modelPath);
     const SupernetSpec& spec = model.spec;
     Supernet net = model.buildSupernet(modelPath);
-    const FashionMnist train = loadData(p, FashionMnist::Split::Train);
-    const FashionMnist test = loadData(p, FashionMnist::Split::Test);
+    const AccuracyData data = loadData(p, model);
 
     // Uniform ladder: every elastic dimension moves together from its smallest to its largest
     // choice, so each rung is strictly larger than the one below.
@@ -175,8 +189,7 @@ int cmdLevels(const QStringList& args)
     std::printf("%-5s %-40s %8s %8s %9s\n", "level", "arch", "top-1 %", "MMACs", "params");
     QJsonArray rows;
     for (size_t i = 0; i < ladder.size(); ++i) {
-        const Evaluated e = evaluateArch(net, ladder[i], train, test, p, intOption(p, kLimit),
-                                         "level " + std::to_string(i));
+        const Evaluated e = evaluateArch(net, ladder[i], data, p, "level " + std::to_string(i));
         const double mmacs = static_cast<double>(ladder[i].macs(spec)) / 1e6;
         std::printf("%-5zu %-40s %8.2f %8.2f %9lld\n", i, ladder[i].toString().c_str(),
                     e.top1.percent(), mmacs, static_cast<long long>(ladder[i].params(spec)));
@@ -203,7 +216,8 @@ int cmdCalibrate(const QStringList& args)
     p.addOption(saveOpt);
     parseOrThrow(p, args,
                  "Re-estimate the batch-norm statistics of one sub-network (OFA's "
-                 "set_running_statistics: 2,000 augmented training images, batch statistics, "
+                 "set_running_statistics: 2,000 augmented training images (--calib-data for an "
+                 "image folder), batch statistics, "
                  "averaged mean and biased variance). Deterministic for a given --seed.");
     applyThreads(p);
     const std::string modelPath =
@@ -211,20 +225,18 @@ int cmdCalibrate(const QStringList& args)
     ModelFile model = loadModelOrThrow(modelPath);
     Supernet net = model.buildSupernet(modelPath);
     const SubnetArch arch = parseArch(p.value(archOpt), model.spec);
-    const FashionMnist train = loadData(p, FashionMnist::Split::Train);
-    BnCalibrationOptions opts;
-    opts.seed = static_cast<std::uint32_t>(p.value(kSeed).toULong());
-    opts.images = intOption(p, kCalibImages);
-    const BnStats stats = calibrateBn(net, arch, train.images, opts);
+    const AccuracyData data = loadData(p, model);
+    const BnStats stats = calibrateBn(net, arch, *data.calibration, kCalibrationBatch);
     int64_t channels = 0;
     double meanAbs = 0;
     for (const auto& [name, m] : stats) {
         channels += m.mean.numel();
         meanAbs += m.mean.abs().sum().item<double>();
     }
-    std::printf("arch %s: %zu BN layers, %lld channels, mean |mu| %.6f (seed %u, %d images)\n",
+    std::printf("arch %s: %zu BN layers, %lld channels, mean |mu| %.6f (seed %s, %lld images)\n",
                 arch.toString().c_str(), stats.size(), static_cast<long long>(channels),
-                meanAbs / std::max<int64_t>(1, channels), opts.seed, opts.images);
+                meanAbs / std::max<int64_t>(1, channels), qPrintable(p.value(kSeed)),
+                static_cast<long long>(data.calibration->size()));
     if (p.isSet(saveOpt)) {
         const std::string prefix = "bn/" + arch.toString() + "/";
         std::vector<std::pair<std::string, torch::Tensor>> kept;

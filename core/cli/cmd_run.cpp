@@ -272,6 +272,7 @@ int cmdRun(const QStringList& args)
         throw InputError(e.what());
     }
 
+    modelOptions.input = file.input;
     std::vector<PipelineLane> lanes;
     std::vector<ManagedModel> managed;
     SourceOptions sourceOptions;
@@ -279,6 +280,7 @@ int cmdRun(const QStringList& args)
         sourceOptions.datasetDir = p.value(kData).toStdString();
     }
     sourceOptions.fps = p.value(kFps).toDouble();
+    sourceOptions.classNames = file.classNames();
     for (int m = 0; m < models; ++m) {
         PipelineLane lane;
         try {

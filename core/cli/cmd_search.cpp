@@ -12,6 +12,7 @@
 
 #include <torch/torch.h>
 
+#include "accuracy_data.h"
 #include "cli.h"
 #include "cli_support.h"
 #include "commands.h"
@@ -31,7 +32,18 @@ namespace {
 constexpr int64_t kHeldOut = 5000;
 
 const QCommandLineOption kModel({"m", "model"}, "Model file (default: the shipped model).", "file");
-const QCommandLineOption kData("data", "Fashion-MNIST directory.", "dir");
+const QCommandLineOption kData("data",
+                               "Test images: a Fashion-MNIST directory (default for a "
+                               "Fashion-MNIST model) or an image folder (class folders or "
+                               "labels.csv).",
+                               "dir");
+const QCommandLineOption kCalibData(
+    "calib-data",
+    "Image folder for BN calibration and, held out from it, the images the search ranks on "
+    "(e.g. ImageNet train; default: the --data folder).",
+    "dir");
+const QCommandLineOption kLimit("limit", "Test only N images (a folder: a seeded subset).", "n",
+                                "0");
 const QCommandLineOption kThreads("threads", "Intra-op threads to measure latency with.", "n", "1");
 const QCommandLineOption kCuda("cuda", "Measure latency on this CUDA device.", "index");
 const QCommandLineOption kOut({"o", "out"},
@@ -179,8 +191,8 @@ int cmdSearch(const QStringList& args)
         "Threads for accuracy work (BN calibration, evaluation), which does not depend on them "
         "(0: every core). Latency is measured on --threads.",
         "n", "0");
-    for (const auto& o : {kModel, kData, kThreads, kCuda, kOut, levels, samples, cache, quick,
-                          noBaselines, seed, kPace, evalThreads}) {
+    for (const auto& o : {kModel, kData, kCalibData, kLimit, kThreads, kCuda, kOut, levels, samples,
+                          cache, quick, noBaselines, seed, kPace, evalThreads}) {
         p.addOption(o);
     }
     parseOrThrow(p, args,
@@ -192,11 +204,6 @@ int cmdSearch(const QStringList& args)
     const int threads = positiveInt(p, kThreads);
     setInferenceThreads(threads);
     const auto [modelPath, model, net] = loadModel(p);
-    const FashionMnist train = loadFashionMnist(p.value(kData), FashionMnist::Split::Train);
-    const FashionMnist test = loadFashionMnist(p.value(kData), FashionMnist::Split::Test);
-    const int64_t heldOut = std::min<int64_t>(kHeldOut, train.size() / 5);
-    const int64_t pool = train.size() - heldOut;
-    const torch::Tensor calib = train.images.narrow(0, 0, pool);
 
     ProfileBuilderOptions o;
     o.threads = threads;
@@ -231,13 +238,20 @@ int cmdSearch(const QStringList& args)
         o.search.generations = 3;
         calibration.images = 400;
     }
-    AccuracyEvaluator searchEval(net, calib, train.images.narrow(0, pool, heldOut),
-                                 train.labels.narrow(0, pool, heldOut),
-                                 "fashion-mnist train[" + std::to_string(pool) + ":" +
-                                     std::to_string(train.size()) + "] (held out from training)",
-                                 calibration);
-    AccuracyEvaluator testEval(net, calib, test.images, test.labels, "fashion-mnist test (10k)",
-                               calibration);
+    AccuracyDataOptions dataOptions;
+    dataOptions.calibrationImages = calibration.images;
+    dataOptions.seed = calibration.seed;
+    dataOptions.searchImages = kHeldOut;
+    dataOptions.decodeThreads = o.evalThreads;
+    bool limitOk = false;
+    dataOptions.limit = p.value(kLimit).toLongLong(&limitOk);
+    if (!limitOk || dataOptions.limit < 0) {
+        throw UsageError("--limit needs a non-negative integer");
+    }
+    const AccuracyData data =
+        loadAccuracyData(p.value(kData), p.value(kCalibData), model, dataOptions);
+    AccuracyEvaluator searchEval(net, data.calibration, data.search, calibration.batchSize);
+    AccuracyEvaluator testEval(net, data.calibration, data.evaluation, calibration.batchSize);
     QJsonObject cacheJson;
     if (p.isSet(cache)) {
         QFile f(p.value(cache));

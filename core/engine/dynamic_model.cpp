@@ -73,6 +73,9 @@ DynamicModel::DynamicModel(Supernet supernet, Profile profile, const DynamicMode
     if (m_options.autoRuns < 1 || m_options.autoWarmup < 0) {
         throw std::invalid_argument("DynamicModel: Auto needs at least one timed run");
     }
+    if (!m_options.input.isSet()) {
+        m_options.input = InputContract::legacyDefault(m_spec);
+    }
     if (m_profile.levels.empty()) {
         throw std::invalid_argument("profile of '" + m_profile.modelName + "' has no levels");
     }
@@ -96,11 +99,9 @@ DynamicModel::DynamicModel(Supernet supernet, Profile profile, const DynamicMode
 std::unique_ptr<DynamicModel> DynamicModel::open(const std::string& modelPath,
                                                  const std::string& profilePath, int cacheCapacity)
 {
-    const ModelFile file = ModelFile::load(modelPath);
-    Profile profile = Profile::load(profilePath, file.spec);
-    profile.checkModel(file.checksum, profilePath);
-    return std::make_unique<DynamicModel>(file.buildSupernet(modelPath), std::move(profile),
-                                          cacheCapacity);
+    DynamicModelOptions options;
+    options.cacheCapacity = cacheCapacity;
+    return open(modelPath, profilePath, options);
 }
 
 std::unique_ptr<DynamicModel> DynamicModel::open(const std::string& modelPath,
@@ -110,8 +111,15 @@ std::unique_ptr<DynamicModel> DynamicModel::open(const std::string& modelPath,
     const ModelFile file = ModelFile::load(modelPath);
     Profile profile = Profile::load(profilePath, file.spec);
     profile.checkModel(file.checksum, profilePath);
+    DynamicModelOptions withInput = options;
+    withInput.input = file.input;
     return std::make_unique<DynamicModel>(file.buildSupernet(modelPath), std::move(profile),
-                                          options);
+                                          withInput);
+}
+
+int DynamicModel::resolution() const
+{
+    return m_current->resolution();
 }
 
 DynamicModel::~DynamicModel() = default;

@@ -12,6 +12,7 @@
 
 #include "runtime/level_table.h"
 #include "search/profile.h"
+#include "supernet/input_contract.h"
 #include "supernet/static_subnet.h"
 #include "supernet/supernet.h"
 
@@ -52,6 +53,9 @@ struct DynamicModelOptions
     /// An OpenCV DNN level must give the LibTorch logits within this, scaled by
     /// max(1, largest |logit|), on a check input; otherwise the level falls back to LibTorch.
     double agreementTolerance = 1e-4;
+    /// How frames become input, and the class names (the model file's); unset: the legacy
+    /// default of the spec (InputContract::legacyDefault).
+    InputContract input;
 };
 
 /// Which backend runs a level and why; kept per level after eviction, so Auto measures a level
@@ -101,6 +105,10 @@ public:
     }
     [[nodiscard]] const Profile& profile() const { return m_profile; }
     [[nodiscard]] const SupernetSpec& spec() const { return m_spec; }
+    /// How a frame becomes this model's input, and what its outputs are called.
+    [[nodiscard]] const InputContract& inputContract() const { return m_options.input; }
+    /// The current level's input resolution.
+    [[nodiscard]] int resolution() const;
 
     /// Makes `level` current, extracting it first when it is not cached (evicting the least
     /// recently used level when the cache is full). Throws std::out_of_range for a bad index.

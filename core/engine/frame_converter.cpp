@@ -10,7 +10,39 @@
 #include <opencv2/imgproc.hpp>
 #include <torch/types.h>
 
+#include "data/image_transform.h"
+
 namespace dofa {
+
+namespace {
+
+InputContract fashionMnistContract(InputContract::Invert invert)
+{
+    InputContract c;
+    c.channels = 1;
+    c.colour = InputContract::ColourOrder::Gray;
+    c.resize = InputContract::Resize::GrayCentreSquare;
+    c.nativeSize = FrameConverter::kSize;
+    c.invert = invert;
+    return c;
+}
+
+}  // namespace
+
+FrameConverter::FrameConverter(Invert invert) : m_contract(fashionMnistContract(invert)) {}
+
+FrameConverter::FrameConverter(const InputContract& contract) : m_contract(contract)
+{
+    if (!contract.isSet())
+        throw std::invalid_argument("FrameConverter: the model has no input contract");
+    if (contract.resize == InputContract::Resize::ShorterSideCentreCrop &&
+        contract.cropFraction != ImageTransform::kEvalCropFraction)
+        throw std::invalid_argument("FrameConverter: crop fraction " +
+                                    std::to_string(contract.cropFraction) +
+                                    " (only OFA's 0.875 is implemented)");
+    if (contract.resize == InputContract::Resize::GrayCentreSquare && contract.nativeSize < 1)
+        throw std::invalid_argument("FrameConverter: native size must be >= 1");
+}
 
 bool FrameConverter::looksDarkOnLight(const cv::Mat& gray)
 {
@@ -30,12 +62,29 @@ bool FrameConverter::looksDarkOnLight(const cv::Mat& gray)
     return borderMean > centreMean;
 }
 
-cv::Mat FrameConverter::toModelImage(const cv::Mat& frame) const
+cv::Mat FrameConverter::toModelImage(const cv::Mat& frame, int resolution) const
 {
     if (frame.empty()) {
         throw std::invalid_argument("FrameConverter: empty frame");
     }
-    const bool modelSized = frame.type() == CV_8UC1 && frame.cols == kSize && frame.rows == kSize;
+    if (frame.depth() != CV_8U ||
+        (frame.channels() != 1 && frame.channels() != 3 && frame.channels() != 4)) {
+        throw std::invalid_argument("FrameConverter: unsupported pixel type " +
+                                    cv::typeToString(frame.type()) +
+                                    " (expected 8-bit gray, BGR or BGRA)");
+    }
+    if (m_contract.resize == InputContract::Resize::ShorterSideCentreCrop) {
+        if (resolution < 1)
+            throw std::invalid_argument("FrameConverter: no resolution for the centre crop");
+        return ImageTransform::eval(resolution).apply(frame);
+    }
+    return toGrayImage(frame);
+}
+
+cv::Mat FrameConverter::toGrayImage(const cv::Mat& frame) const
+{
+    const int size = m_contract.nativeSize;
+    const bool modelSized = frame.type() == CV_8UC1 && frame.cols == size && frame.rows == size;
 
     cv::Mat gray;
     switch (frame.type()) {
@@ -58,28 +107,42 @@ cv::Mat FrameConverter::toModelImage(const cv::Mat& frame) const
     const cv::Mat square =
         gray(cv::Rect((gray.cols - side) / 2, (gray.rows - side) / 2, side, side));
     cv::Mat image;
-    if (side == kSize) {
+    if (side == size) {
         image = square.clone();  // the caller's frame may be reused by its capture
     } else {
-        cv::resize(square, image, cv::Size(kSize, kSize), 0, 0, cv::INTER_AREA);
+        cv::resize(square, image, cv::Size(size, size), 0, 0, cv::INTER_AREA);
     }
 
     // A frame already in model format is a dataset image (no camera delivers 28x28), and
     // the rule would flip the few dataset garments that fill their frame.
-    const bool flip = m_invert == Invert::Always ||
-                      (m_invert == Invert::Auto && !modelSized && looksDarkOnLight(image));
+    const bool flip = m_contract.invert == Invert::Always ||
+                      (m_contract.invert == Invert::Auto && !modelSized && looksDarkOnLight(image));
     if (flip) {
         cv::bitwise_not(image, image);
     }
     return image;
 }
 
-at::Tensor FrameConverter::toTensor(const cv::Mat& frame) const
+at::Tensor FrameConverter::toTensor(const cv::Mat& frame, int resolution) const
 {
-    const cv::Mat image = toModelImage(frame);
-    torch::Tensor t = torch::empty({1, kSize, kSize}, torch::kUInt8);
-    for (int y = 0; y < kSize; ++y) {
-        std::memcpy(t.data_ptr<std::uint8_t>() + y * kSize, image.ptr<std::uint8_t>(y), kSize);
+    const cv::Mat image = toModelImage(frame, resolution);
+    const int c = image.channels();
+    torch::Tensor t = c == 1 ? torch::empty({1, image.rows, image.cols}, torch::kUInt8)
+                             : torch::empty({1, c, image.rows, image.cols}, torch::kUInt8);
+    const std::size_t rowBytes = static_cast<std::size_t>(image.cols) * c;
+    std::uint8_t* out = t.data_ptr<std::uint8_t>();
+    if (c == 1) {
+        for (int y = 0; y < image.rows; ++y)
+            std::memcpy(out + y * rowBytes, image.ptr<std::uint8_t>(y), rowBytes);
+        return t;
+    }
+    // HWC (OpenCV) to CHW (the network's layout).
+    const std::size_t plane = static_cast<std::size_t>(image.rows) * image.cols;
+    for (int y = 0; y < image.rows; ++y) {
+        const std::uint8_t* row = image.ptr<std::uint8_t>(y);
+        for (int x = 0; x < image.cols; ++x)
+            for (int k = 0; k < c; ++k)
+                out[k * plane + static_cast<std::size_t>(y) * image.cols + x] = row[x * c + k];
     }
     return t;
 }

@@ -3,43 +3,59 @@
 
 #include <opencv2/core/mat.hpp>
 
+#include "supernet/input_contract.h"
+
 namespace at {
 class Tensor;  // kept incomplete so that GUI code can include this header without torch
 }
 
 namespace dofa {
 
-/// Turns any camera, file or dataset frame into the image the Fashion-MNIST model eats:
-/// 28x28 8-bit gray, light object on a dark background.
+/// Turns any camera, file or dataset frame into the image a model eats, by its input contract
+/// (InputContract, from the model file):
+/// - GrayCentreSquare (Fashion-MNIST): 8-bit gray of the contract's native size (28x28), light
+///   object on a dark background; the model's own resize to the level's resolution follows in
+///   DynamicModel::forward, as in training;
+/// - ShorterSideCentreCrop (OFA, ImageNet): RGB, the shorter side resized to ceil(r/0.875) with
+///   PIL's bilinear filter (as torchvision evaluates) and the centre r x r crop, r the current
+///   level's resolution.
 class FrameConverter
 {
 public:
-    /// Fashion-MNIST is light-on-dark, while a garment photographed on a table is usually
-    /// dark-on-light; Auto decides per frame.
-    enum class Invert { Auto, Never, Always };
+    using Invert = InputContract::Invert;
 
+    /// Fashion-MNIST's native size (the default contract's).
     static constexpr int kSize = 28;
 
-    explicit FrameConverter(Invert invert = Invert::Auto) : m_invert(invert) {}
+    /// The Fashion-MNIST contract with `invert` (what a model file without a contract gets).
+    explicit FrameConverter(Invert invert = Invert::Auto);
+    /// Throws std::invalid_argument on a contract it cannot apply (unset, or a crop fraction
+    /// other than OFA's 0.875).
+    explicit FrameConverter(const InputContract& contract);
 
-    [[nodiscard]] Invert invert() const { return m_invert; }
-    void setInvert(Invert invert) { m_invert = invert; }
+    [[nodiscard]] const InputContract& contract() const { return m_contract; }
+    [[nodiscard]] Invert invert() const { return m_contract.invert; }
+    void setInvert(Invert invert) { m_contract.invert = invert; }
 
-    /// 8-bit gray, BGR or BGRA of any size -> CV_8UC1 kSize x kSize, owning its pixels:
-    /// grayscale, centre crop to a square, INTER_AREA resize, then inversion as configured.
-    /// A frame that already is kSize x kSize gray (dataset replay) comes back bit-identical
-    /// under Auto. Throws std::invalid_argument for an empty frame or another pixel type.
-    [[nodiscard]] cv::Mat toModelImage(const cv::Mat& frame) const;
+    /// 8-bit gray, BGR or BGRA of any size -> the model image, owning its pixels:
+    /// GrayCentreSquare: CV_8UC1 nativeSize x nativeSize (grayscale, centre crop to a square,
+    /// INTER_AREA resize, inversion as configured; a frame that already is nativeSize gray,
+    /// a data set image, comes back bit-identical under Auto), `resolution` unused;
+    /// ShorterSideCentreCrop: CV_8UC3 RGB resolution x resolution.
+    /// Throws std::invalid_argument for an empty frame or another pixel type.
+    [[nodiscard]] cv::Mat toModelImage(const cv::Mat& frame, int resolution = 0) const;
 
-    /// toModelImage() as a uint8 tensor of shape (1, kSize, kSize) that owns its memory.
-    [[nodiscard]] at::Tensor toTensor(const cv::Mat& frame) const;
+    /// toModelImage() as a uint8 tensor that owns its memory: (1, n, n) gray or (1, 3, r, r).
+    [[nodiscard]] at::Tensor toTensor(const cv::Mat& frame, int resolution = 0) const;
 
     /// The Auto rule on a gray image: true when the mean of the outer ring (an eighth of the
     /// side wide, at least one pixel) is brighter than the mean of the central half.
     [[nodiscard]] static bool looksDarkOnLight(const cv::Mat& gray);
 
 private:
-    Invert m_invert;
+    [[nodiscard]] cv::Mat toGrayImage(const cv::Mat& frame) const;
+
+    InputContract m_contract;
 };
 
 }  // namespace dofa

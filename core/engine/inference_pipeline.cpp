@@ -63,6 +63,7 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
         auto state = std::make_unique<LaneState>();
         state->index = static_cast<int>(i);
         state->lane = std::move(lanes[i]);
+        state->converter = FrameConverter(state->lane.model->inputContract());
         m_lanes.push_back(std::move(state));
     }
     m_appliedOperatingPoint.assign(m_lanes.size(), -1);
@@ -131,7 +132,8 @@ void InferencePipeline::runLane(LaneState& state)
             // The latency is what the model costs per frame: conversion, preprocessing,
             // forward and arg-max, not the wait for the next frame.
             const std::int64_t start = nowNs();
-            const torch::Tensor image = state.converter.toTensor(frame.image);
+            const torch::Tensor image =
+                state.converter.toTensor(frame.image, state.lane.model->resolution());
             const torch::Tensor logits = state.lane.model->forward(image);
             // Top-3 of 1 x classes logits: a few microseconds, inside the timed span because
             // it is part of what a frame costs the application. The prediction is the first of

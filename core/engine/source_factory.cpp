@@ -4,8 +4,10 @@
 #include <stdexcept>
 
 #include "data/fashion_mnist.h"
+#include "data/model_image_folder.h"
 #include "engine/capture_source.h"
 #include "engine/dataset_replay_source.h"
+#include "engine/folder_replay_source.h"
 
 namespace dofa {
 
@@ -37,6 +39,17 @@ std::unique_ptr<FrameSource> openSource(const SourceSpec& spec, const SourceOpti
             return CaptureSource::openFile(spec.value, capture);
         case SourceSpec::Kind::GStreamer:
             return CaptureSource::openGStreamer(spec.value, capture);
+        case SourceSpec::Kind::Folder: {
+            FolderReplayOptions replay;
+            replay.loop = options.loop;
+            replay.fps = options.fps;
+            replay.limit = options.limit;
+            return std::make_unique<FolderReplaySource>(
+                options.classNames.empty()
+                    ? ImageFolder::open(spec.value)
+                    : openImageFolderForModel(spec.value, options.classNames),
+                replay);
+        }
     }
     throw std::invalid_argument("openSource: unknown source kind in '" + spec.toString() + "'");
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/frame_source.h"
 #include "engine/source_spec.h"
@@ -17,6 +18,9 @@ struct SourceOptions
     double fps = 0.0;        ///< dataset, file: pacing (0: none); camera: requested rate
     bool loop = true;        ///< dataset, file: start over at the end
     std::int64_t limit = 0;  ///< frames in total; 0: no limit
+    /// folder: the model's class names, to label the folder as the model numbers its outputs
+    /// (openImageFolderForModel); empty: torchvision's sorted order.
+    std::vector<std::string> classNames;
 };
 
 /// Opens the source `spec` names. Throws std::runtime_error naming the source when it cannot

@@ -59,7 +59,7 @@ int SourceSpec::cameraIndex() const
 std::string SourceSpec::forms()
 {
     return "dataset, dataset:test, dataset:train, camera:N (or a bare N), file:PATH (or the "
-           "path of an existing file), gst:PIPELINE";
+           "path of an existing file), gst:PIPELINE, folder:DIR";
 }
 
 SourceSpec SourceSpec::parse(const std::string& text)
@@ -96,6 +96,13 @@ SourceSpec SourceSpec::parse(const std::string& text)
         }
         return {Kind::File, path};
     }
+    if (colon != std::string::npos && prefix == "folder") {
+        const std::string dir = trimmedSourceText(rest);
+        if (dir.empty()) {
+            invalid(text, "no directory after 'folder:'");
+        }
+        return {Kind::Folder, dir};
+    }
     if (colon != std::string::npos && (prefix == "gst" || prefix == "gstreamer")) {
         const std::string pipeline = trimmedSourceText(rest);
         if (pipeline.empty()) {
@@ -122,6 +129,8 @@ std::string SourceSpec::toString() const
             return "camera:" + value;
         case Kind::File:
             return "file:" + value;
+        case Kind::Folder:
+            return "folder:" + value;
         case Kind::GStreamer:
             return "gst:" + value;
     }

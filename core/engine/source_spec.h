@@ -11,13 +11,15 @@ namespace dofa {
 ///   camera:N, or a bare N                   V4L2 camera /dev/videoN
 ///   file:PATH, or the path of a file        video file
 ///   gst:PIPELINE                            GStreamer pipeline (appsink appended if missing)
+///   folder:DIR                              image folder replay with labels (class folders or
+///                                           labels.csv, as `dofa eval --data`)
 struct SourceSpec
 {
-    enum class Kind { Dataset, Camera, File, GStreamer };
+    enum class Kind { Dataset, Camera, File, GStreamer, Folder };
 
     Kind kind = Kind::Dataset;
     /// Dataset: "test" or "train"; Camera: the index in decimal; File: the path; GStreamer:
-    /// the pipeline.
+    /// the pipeline; Folder: the directory.
     std::string value = "test";
 
     /// The camera index (Kind::Camera only).

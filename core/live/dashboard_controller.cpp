@@ -10,7 +10,6 @@
 
 #include <torch/torch.h>
 
-#include "data/fashion_mnist.h"
 #include "engine/source_spec.h"
 #include "engine/telemetry_csv.h"
 #include "live/device_profiler.h"
@@ -218,12 +217,10 @@ bool DashboardController::openModel(const QString& modelPath, const QString& pro
     m_info.spec = m_model->spec;
     m_profile = std::make_shared<const Profile>(std::move(loaded));
     m_info.profile = LiveProfile::from(*m_profile);
-    const auto& names = FashionMnist::classNames();
-    for (int c = 0; c < m_info.spec.numClasses; ++c) {
-        m_info.classNames << (m_info.spec.numClasses == static_cast<int>(names.size())
-                                  ? QString::fromStdString(names[static_cast<size_t>(c)])
-                                  : QStringLiteral("class %1").arg(c));
-    }
+    // The model's own labels, from its input contract (a file without one gets its legacy
+    // default: Fashion-MNIST's names, or ImageNet-1k's for an imported OFA model).
+    for (const std::string& name : m_model->classNames())
+        m_info.classNames << QString::fromStdString(name);
     const DeviceDescriptor here = DeviceDescriptor::current(m_threads);
     m_info.profileMatchesDevice = m_info.profile.device.sameHardware(here);
     m_info.deviceText = QStringLiteral("Profile measured on %1; this machine is %2.")

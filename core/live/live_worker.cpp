@@ -187,6 +187,7 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
     SourceOptions sourceOptions;
     sourceOptions.datasetDir = config.datasetDir.toStdString();
     sourceOptions.fps = config.sourceFps;
+    sourceOptions.classNames = config.model->classNames();
     std::unique_ptr<FrameSource> source;
     try {
         source = openSource(SourceSpec::parse(config.source.toStdString()), sourceOptions);
@@ -206,8 +207,10 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
     }
 
     PipelineLane lane;
+    DynamicModelOptions modelOptions;
+    modelOptions.input = config.model->input;
     lane.model = std::make_unique<DynamicModel>(
-        config.model->buildSupernet(config.modelPath.toStdString()), config.profile);
+        config.model->buildSupernet(config.modelPath.toStdString()), config.profile, modelOptions);
     // On the SIMULATED board the energy policy chooses the CPU clock too, from the board's
     // model (as `dofa run --platform simulated --policy energy`).
     const bool simulatedClock =

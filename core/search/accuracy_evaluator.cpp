@@ -8,19 +8,16 @@
 
 namespace dofa {
 
-AccuracyEvaluator::AccuracyEvaluator(Supernet net, torch::Tensor calibImages,
-                                     torch::Tensor evalImages, torch::Tensor evalLabels,
-                                     std::string evalName, BnCalibrationOptions calibration)
+AccuracyEvaluator::AccuracyEvaluator(Supernet net, std::shared_ptr<const ImageSet> calibration,
+                                     std::shared_ptr<const ImageSet> evaluation,
+                                     int calibrationBatch)
     : m_net(std::move(net)),
-      m_calibImages(std::move(calibImages)),
-      m_evalImages(std::move(evalImages)),
-      m_evalLabels(std::move(evalLabels)),
-      m_evalName(std::move(evalName)),
-      m_calibration(calibration)
+      m_calibration(std::move(calibration)),
+      m_evaluation(std::move(evaluation)),
+      m_calibrationBatch(calibrationBatch)
 {
-    if (m_evalImages.size(0) != m_evalLabels.size(0) || m_evalImages.size(0) == 0) {
-        throw std::invalid_argument("accuracy evaluator: empty or mismatched evaluation set");
-    }
+    if (!m_calibration || !m_evaluation || m_evaluation->size() == 0 || calibrationBatch < 1)
+        throw std::invalid_argument("accuracy evaluator: no calibration or evaluation set");
 }
 
 std::string AccuracyEvaluator::key(const SubnetArch& arch) const
@@ -35,7 +32,7 @@ bool AccuracyEvaluator::isCached(const SubnetArch& arch) const
 
 BnStats AccuracyEvaluator::bnStats(const SubnetArch& arch)
 {
-    return calibrateBn(m_net, arch, m_calibImages, m_calibration);
+    return calibrateBn(m_net, arch, *m_calibration, m_calibrationBatch);
 }
 
 double AccuracyEvaluator::top1(const SubnetArch& arch)
@@ -46,7 +43,7 @@ double AccuracyEvaluator::top1(const SubnetArch& arch)
     }
     const BnStats stats = bnStats(arch);
     const StaticSubnet sub = m_net->extract(arch, &stats);
-    const double top1 = evaluateTop1(sub, spec(), m_evalImages, m_evalLabels).percent();
+    const double top1 = evaluateTop1(sub, spec(), *m_evaluation).percent();
     m_cache[k] = top1;
     ++m_measurements;
     return top1;
@@ -54,12 +51,12 @@ double AccuracyEvaluator::top1(const SubnetArch& arch)
 
 QJsonObject AccuracyEvaluator::protocol() const
 {
-    return QJsonObject{{"evaluation_set", QString::fromStdString(m_evalName)},
-                       {"evaluation_images", static_cast<qint64>(m_evalImages.size(0))},
-                       {"calibration_images", m_calibration.images},
-                       {"calibration_batch", m_calibration.batchSize},
-                       {"calibration_seed", static_cast<qint64>(m_calibration.seed)},
-                       {"calibration_augment_pad", m_calibration.augmentPad}};
+    QJsonObject protocol = m_evaluation->describe();
+    const QJsonObject calibration = m_calibration->describe();
+    for (auto it = calibration.begin(); it != calibration.end(); ++it)
+        protocol.insert(it.key(), it.value());
+    protocol.insert("calibration_batch", m_calibrationBatch);
+    return protocol;
 }
 
 QJsonObject AccuracyEvaluator::cacheToJson(const std::string& modelChecksum) const

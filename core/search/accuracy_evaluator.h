@@ -3,10 +3,12 @@
 
 #include <QJsonObject>
 #include <map>
+#include <memory>
 #include <string>
 
 #include <torch/types.h>
 
+#include "data/image_set.h"
 #include "supernet/bn_stats.h"
 #include "supernet/supernet.h"
 #include "train/bn_calibration.h"
@@ -15,17 +17,17 @@ namespace dofa {
 
 /// Top-1 of any sub-network of one supernet, measured as the reference does it: BN
 /// recalibration on a fixed, seeded set of training images, then top-1 on a fixed evaluation
-/// set. Results are cached by canonical arch text, so nothing is measured twice; accuracy
-/// does not depend on the device, so one cache serves every device's profile.
-/// Not thread-safe (calibration runs the supernet).
+/// set (Fashion-MNIST tensors or image folders: ImageSet). Results are cached by canonical arch
+/// text, so nothing is measured twice; accuracy does not depend on the device, so one cache serves
+/// every device's profile. Not thread-safe (calibration runs the supernet).
 class AccuracyEvaluator
 {
 public:
-    /// `calibImages`: uint8 (N, H, W) training images for BN statistics; `evalImages` and
-    /// `evalLabels`: the evaluation set. `evalName` names that set in the cache and profiles.
-    AccuracyEvaluator(Supernet net, torch::Tensor calibImages, torch::Tensor evalImages,
-                      torch::Tensor evalLabels, std::string evalName,
-                      BnCalibrationOptions calibration = {});
+    /// `calibration`: the BN calibration set (its augmentation included), run in batches of
+    /// `calibrationBatch`; `evaluation`: the evaluation set. Their describe() fields make the
+    /// protocol that profiles record and caches are checked against.
+    AccuracyEvaluator(Supernet net, std::shared_ptr<const ImageSet> calibration,
+                      std::shared_ptr<const ImageSet> evaluation, int calibrationBatch = 200);
 
     /// Top-1 in %, measured once per arch.
     double top1(const SubnetArch& arch);
@@ -51,9 +53,8 @@ private:
     std::string key(const SubnetArch& arch) const;
 
     Supernet m_net;
-    torch::Tensor m_calibImages, m_evalImages, m_evalLabels;
-    std::string m_evalName;
-    BnCalibrationOptions m_calibration;
+    std::shared_ptr<const ImageSet> m_calibration, m_evaluation;
+    int m_calibrationBatch;
     std::map<std::string, double> m_cache;
     int m_measurements = 0;
 };

@@ -5,6 +5,7 @@
 
 #include <torch/types.h>
 
+#include "data/image_set.h"
 #include "supernet/bn_stats.h"
 #include "supernet/subnet_arch.h"
 #include "supernet/supernet.h"
@@ -22,8 +23,13 @@ struct BnCalibrationOptions
     int augmentPad = 2;
 };
 
-/// Deterministic for a given (supernet, arch, images, options). `images`: uint8 (N, H, W).
-/// The supernet is left unchanged (training mode restored).
+/// BN statistics of `arch` from one pass over a calibration set (its images at arch.r) in
+/// batches of `batchSize`: batch statistics, batch-size-weighted averages of mean and biased
+/// variance. The supernet is left unchanged (training mode restored).
+BnStats calibrateBn(Supernet& net, const SubnetArch& arch, const ImageSet& images, int batchSize);
+
+/// The same on in-memory training images (uint8 (N, H, W)) through an AugmentedTensorSet.
+/// Deterministic for a given (supernet, arch, images, options).
 BnStats calibrateBn(Supernet& net, const SubnetArch& arch, const torch::Tensor& images,
                     const BnCalibrationOptions& options = {});
 

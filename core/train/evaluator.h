@@ -6,6 +6,7 @@
 
 #include <torch/types.h>
 
+#include "data/image_set.h"
 #include "supernet/static_subnet.h"
 #include "supernet/supernet_spec.h"
 
@@ -18,8 +19,13 @@ struct Top1Result
     [[nodiscard]] double percent() const { return total ? 100.0 * correct / total : 0.0; }
 };
 
-/// Top-1 of an extracted sub-network on uint8 (N, H, W) images with int64 labels.
-/// `progress(done, total)` is called after each batch when given.
+/// Top-1 of an extracted sub-network over an image set at the sub-network's resolution.
+/// `progress(done, total)` is called after each batch when given (total: the set's size).
+Top1Result evaluateTop1(const StaticSubnet& net, const SupernetSpec& spec, const ImageSet& images,
+                        int batchSize = 500,
+                        const std::function<void(int64_t, int64_t)>& progress = {});
+
+/// The same on uint8 (N, H, W) images with int64 labels held in memory.
 Top1Result evaluateTop1(const StaticSubnet& net, const SupernetSpec& spec,
                         const torch::Tensor& images, const torch::Tensor& labels,
                         int batchSize = 500,
