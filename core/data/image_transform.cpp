@@ -208,8 +208,14 @@ cv::Mat ImageTransform::resizeBilinearPil(const cv::Mat& src, cv::Size size, cv:
         rowEnd = std::max(rowEnd, vertical.first[y] + vertical.count[y]);
     }
 
-    // Horizontal pass first, rounded to 8 bits, then vertical: PIL's order and rounding.
-    cv::Mat tmp(rowEnd - rowFirst, region.width, src.type());
+    // Horizontal pass first, rounded to 8 bits, then vertical: PIL's order and rounding, in
+    // the same integer arithmetic. The vertical pass runs over taps outside and pixels inside
+    // with 32-bit accumulators, which the compiler vectorises.
+    // The intermediate rows are reused per thread: a fresh 400 KB buffer per camera frame is
+    // a fresh mapping from the allocator, and its page faults cost more than the filter.
+    thread_local cv::Mat tmp;
+    tmp.create(rowEnd - rowFirst, region.width, src.type());
+    std::vector<int32_t> acc(static_cast<size_t>(region.width) * channels);
     for (int y = rowFirst; y < rowEnd; ++y) {
         const uint8_t* in = src.ptr<uint8_t>(y);
         uint8_t* out = tmp.ptr<uint8_t>(y - rowFirst);
@@ -217,34 +223,47 @@ cv::Mat ImageTransform::resizeBilinearPil(const cv::Mat& src, cv::Size size, cv:
             const int xx = region.x + x;
             const int first = horizontal.first[xx], count = horizontal.count[xx];
             const int32_t* k = &horizontal.weights[static_cast<size_t>(xx) * horizontal.width];
-            for (int c = 0; c < channels; ++c) {
-                int32_t acc = 1 << (kPrecisionBits - 1);
+            const uint8_t* p = in + first * channels;
+            int32_t* a = &acc[static_cast<size_t>(x) * channels];
+            if (channels == 3) {  // colour frames: the three sums stay in registers
+                int32_t a0 = 1 << (kPrecisionBits - 1), a1 = a0, a2 = a0;
                 for (int t = 0; t < count; ++t) {
-                    acc += in[(first + t) * channels + c] * k[t];
+                    a0 += p[3 * t] * k[t];
+                    a1 += p[3 * t + 1] * k[t];
+                    a2 += p[3 * t + 2] * k[t];
                 }
-                out[x * channels + c] = fixedToByte(acc);
+                a[0] = a0;
+                a[1] = a1;
+                a[2] = a2;
+                continue;
             }
+            for (int c = 0; c < channels; ++c)
+                a[c] = 1 << (kPrecisionBits - 1);
+            for (int t = 0; t < count; ++t)
+                for (int c = 0; c < channels; ++c)
+                    a[c] += p[t * channels + c] * k[t];
         }
+        for (int i = 0; i < region.width * channels; ++i)
+            out[i] = fixedToByte(acc[static_cast<size_t>(i)]);
     }
 
     cv::Mat dst(region.height, region.width, src.type());
     const int rowBytes = region.width * channels;
-    std::vector<const uint8_t*> rows(vertical.width);
     for (int y = 0; y < region.height; ++y) {
         const int yy = region.y + y;
         const int first = vertical.first[yy] - rowFirst, count = vertical.count[yy];
         const int32_t* k = &vertical.weights[static_cast<size_t>(yy) * vertical.width];
+        std::fill(acc.begin(), acc.begin() + rowBytes, 1 << (kPrecisionBits - 1));
         for (int t = 0; t < count; ++t) {
-            rows[t] = tmp.ptr<uint8_t>(first + t);
+            const uint8_t* row = tmp.ptr<uint8_t>(first + t);
+            const int32_t w = k[t];
+            int32_t* a = acc.data();
+            for (int i = 0; i < rowBytes; ++i)
+                a[i] += row[i] * w;
         }
         uint8_t* out = dst.ptr<uint8_t>(y);
-        for (int i = 0; i < rowBytes; ++i) {
-            int32_t acc = 1 << (kPrecisionBits - 1);
-            for (int t = 0; t < count; ++t) {
-                acc += rows[t][i] * k[t];
-            }
-            out[i] = fixedToByte(acc);
-        }
+        for (int i = 0; i < rowBytes; ++i)
+            out[i] = fixedToByte(acc[static_cast<size_t>(i)]);
     }
     return dst;
 }

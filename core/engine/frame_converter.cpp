@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -76,7 +77,18 @@ cv::Mat FrameConverter::toModelImage(const cv::Mat& frame, int resolution) const
     if (m_contract.resize == InputContract::Resize::ShorterSideCentreCrop) {
         if (resolution < 1)
             throw std::invalid_argument("FrameConverter: no resolution for the centre crop");
-        return ImageTransform::eval(resolution).apply(frame);
+        if (frame.type() != CV_8UC3)
+            return ImageTransform::eval(resolution).apply(frame);
+        // A camera's BGR frame: resize and crop first, then swap to RGB on the small crop
+        // only (the filter treats channels alike, so the pixels equal ImageTransform's); this
+        // halves the cost on a 1280x720 frame (bench/image_data_bench).
+        const cv::Size size = ImageTransform::shorterSideSize(
+            frame.size(), ImageTransform::evalResizeSize(resolution));
+        const cv::Mat bgr = ImageTransform::resizeBilinearPil(
+            frame, size, ImageTransform::centerCropRect(size, resolution));
+        cv::Mat rgb;
+        cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+        return rgb;
     }
     return toGrayImage(frame);
 }
@@ -136,14 +148,12 @@ at::Tensor FrameConverter::toTensor(const cv::Mat& frame, int resolution) const
             std::memcpy(out + y * rowBytes, image.ptr<std::uint8_t>(y), rowBytes);
         return t;
     }
-    // HWC (OpenCV) to CHW (the network's layout).
-    const std::size_t plane = static_cast<std::size_t>(image.rows) * image.cols;
-    for (int y = 0; y < image.rows; ++y) {
-        const std::uint8_t* row = image.ptr<std::uint8_t>(y);
-        for (int x = 0; x < image.cols; ++x)
-            for (int k = 0; k < c; ++k)
-                out[k * plane + static_cast<std::size_t>(y) * image.cols + x] = row[x * c + k];
-    }
+    // HWC (OpenCV) to CHW (the network's layout): cv::split writes straight into the planes.
+    std::vector<cv::Mat> planes;
+    for (int k = 0; k < c; ++k)
+        planes.emplace_back(image.rows, image.cols, CV_8UC1,
+                            out + static_cast<std::size_t>(k) * image.rows * image.cols);
+    cv::split(image, planes);
     return t;
 }
 

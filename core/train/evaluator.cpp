@@ -10,13 +10,19 @@
 
 namespace dofa {
 
+int evaluationBatch(int resolution)
+{
+    const int r = std::max(resolution, 1);
+    return std::clamp(200704 / (r * r), 1, 500);
+}
+
 Top1Result evaluateTop1(const StaticSubnet& net, const SupernetSpec& spec, const ImageSet& images,
                         int batchSize, const std::function<void(int64_t, int64_t)>& progress)
 {
     torch::InferenceMode inference;
     Top1Result result;
     images.forEachBatch(
-        net.resolution(), batchSize, [&](const torch::Tensor& x, const torch::Tensor& labels) {
+        net.resolution(), batchSize > 0 ? batchSize : evaluationBatch(net.resolution()), [&](const torch::Tensor& x, const torch::Tensor& labels) {
             const torch::Tensor pred =
                 net.forward(preprocess::toInput(x, net.resolution(), spec.mean, spec.std))
                     .argmax(1);

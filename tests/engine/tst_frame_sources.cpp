@@ -6,13 +6,16 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <torch/torch.h>
 
 #include "data/fashion_mnist.h"
+#include "data/image_transform.h"
 #include "engine/capture_source.h"
 #include "engine/dataset_replay_source.h"
+#include "engine/folder_replay_source.h"
 #include "engine/frame_converter.h"
 #include "engine/source_factory.h"
 #include "engine/source_spec.h"
@@ -422,6 +425,8 @@ private Q_SLOTS:
                              << K::GStreamer
                              << "nvarguscamerasrc ! video/x-raw(memory:NVMM) ! appsink"
                              << "gst:nvarguscamerasrc ! video/x-raw(memory:NVMM) ! appsink";
+        QTest::addRow("folder") << "folder: /data/val " << K::Folder << "/data/val"
+                                << "folder:/data/val";
     }
 
     void specParse()
@@ -543,6 +548,76 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, FrameConverter().toModelImage(cv::Mat()));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  FrameConverter().toModelImage(cv::Mat(10, 10, CV_32FC1)));
+    }
+
+    // --- input contracts and image folders --------------------------------------------
+
+    /// OFA's contract: a camera's BGR frame becomes RGB, shorter side to ceil(r/0.875) with
+    /// PIL's filter, centre crop r, CHW; the converter's shortcut (resize before the colour
+    /// swap) gives exactly ImageTransform's pixels, at the resolution it is asked for.
+    void converterFollowsTheImagenetContract()
+    {
+        InputContract contract;
+        contract.channels = 3;
+        contract.colour = InputContract::ColourOrder::RGB;
+        contract.resize = InputContract::Resize::ShorterSideCentreCrop;
+        contract.cropFraction = 0.875;
+        const FrameConverter converter(contract);
+        cv::Mat frame(72, 128, CV_8UC3);
+        cv::randu(frame, 0, 256);
+        for (const int r : {32, 40}) {
+            const at::Tensor t = converter.toTensor(frame, r);
+            QCOMPARE(t.sizes().vec(), (std::vector<int64_t>{1, 3, r, r}));
+            const cv::Mat expected = ImageTransform::eval(r).apply(frame);  // RGB, HWC
+            QCOMPARE(converter.toModelImage(frame, r).size(), cv::Size(r, r));
+            for (int c = 0; c < 3; ++c)
+                for (int y = 0; y < r; y += 7)
+                    for (int x = 0; x < r; x += 5)
+                        QCOMPARE(t[0][c][y][x].item<int>(),
+                                 static_cast<int>(expected.at<cv::Vec3b>(y, x)[c]));
+        }
+        // Gray and BGRA frames take ImageTransform's own path.
+        cv::Mat gray(50, 60, CV_8UC1, cv::Scalar(90));
+        QCOMPARE(converter.toTensor(gray, 32)[0][1][5][5].item<int>(), 90);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, (void)converter.toTensor(frame, 0));
+        contract.cropFraction = 0.9;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, FrameConverter{contract});
+    }
+
+    /// folder:DIR replays an image folder with its labels, in order, skipping what does not
+    /// decode (named in the description), and loops.
+    void folderReplayPlaysLabelledImages()
+    {
+        QTemporaryDir dir;
+        const std::string root = dir.path().toStdString();
+        for (const char* c : {"cat", "dog"})
+            std::filesystem::create_directories(root + "/" + c);
+        cv::imwrite(root + "/cat/a.png", cv::Mat(20, 30, CV_8UC3, cv::Scalar(10, 20, 30)));
+        cv::imwrite(root + "/dog/b.jpg", cv::Mat(25, 15, CV_8UC3, cv::Scalar(200, 100, 50)));
+        std::ofstream(root + "/dog/broken.jpg") << "not a jpeg";
+        SourceOptions o;
+        o.classNames = {"bird", "cat", "dog"};  // the model's numbering, not the folder's
+        auto source = openSource(SourceSpec::parse("folder:" + root), o);
+        QVERIFY(source->hasLabels());
+        Frame f;
+        QVERIFY(source->next(f));
+        QCOMPARE(f.label, 1);
+        QCOMPARE(f.image.size(), cv::Size(30, 20));
+        QVERIFY(source->next(f));
+        QCOMPARE(f.label, 2);
+        QCOMPARE(f.image.size(), cv::Size(15, 25));
+        QVERIFY(source->next(f));  // broken.jpg skipped, then around again
+        QCOMPARE(f.label, 1);
+        const QString d = QString::fromStdString(source->description());
+        QVERIFY2(d.contains("1 skipped") && d.contains("broken.jpg"), qPrintable(d));
+        // A class folder the model does not know is an error naming it.
+        o.classNames = {"cat", "horse", "zebra"};
+        try {
+            (void)openSource(SourceSpec::parse("folder:" + root), o);
+            QFAIL("an unknown class folder was accepted");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(QString(e.what()).contains("dog"), e.what());
+        }
     }
 };
 
