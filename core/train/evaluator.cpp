@@ -22,7 +22,8 @@ Top1Result evaluateTop1(const StaticSubnet& net, const SupernetSpec& spec, const
     torch::InferenceMode inference;
     Top1Result result;
     images.forEachBatch(
-        net.resolution(), batchSize > 0 ? batchSize : evaluationBatch(net.resolution()), [&](const torch::Tensor& x, const torch::Tensor& labels) {
+        net.resolution(), batchSize > 0 ? batchSize : evaluationBatch(net.resolution()),
+        [&](const torch::Tensor& x, const torch::Tensor& labels) {
             const torch::Tensor pred =
                 net.forward(preprocess::toInput(x, net.resolution(), spec.mean, spec.std))
                     .argmax(1);
