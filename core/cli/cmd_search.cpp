@@ -186,13 +186,18 @@ int cmdSearch(const QStringList& args)
     const QCommandLineOption quick("quick", "A small search for smoke tests (minutes to seconds).");
     const QCommandLineOption noBaselines("no-baselines", "Skip the baseline families.");
     const QCommandLineOption seed("seed", "Seed of sampling and evolution.", "n", "1");
+    const QCommandLineOption calibImages(
+        "calib-images",
+        "Images for BN calibration of each measured sub-network (default 2000, 400 with "
+        "--quick); the search ranks on calibration-source images after them.",
+        "n");
     const QCommandLineOption evalThreads(
         "eval-threads",
         "Threads for accuracy work (BN calibration, evaluation), which does not depend on them "
         "(0: every core). Latency is measured on --threads.",
         "n", "0");
     for (const auto& o : {kModel, kData, kCalibData, kLimit, kThreads, kCuda, kOut, levels, samples,
-                          cache, quick, noBaselines, seed, kPace, evalThreads}) {
+                          cache, quick, noBaselines, seed, kPace, evalThreads, calibImages}) {
         p.addOption(o);
     }
     parseOrThrow(p, args,
@@ -237,6 +242,9 @@ int cmdSearch(const QStringList& args)
         o.search.population = 12;
         o.search.generations = 3;
         calibration.images = 400;
+    }
+    if (p.isSet(calibImages)) {
+        calibration.images = positiveInt(p, calibImages);
     }
     AccuracyDataOptions dataOptions;
     dataOptions.calibrationImages = calibration.images;
