@@ -88,6 +88,7 @@ AccuracyData imageFolders(const QString& dataDir, const QString& calibDir, const
     o.seed = options.seed;
     o.onWarning = warn;
     const ImageFolder evalFolder = openFolder(dataDir.toStdString(), model);
+    o.root = evalFolder.root();
     for (const std::string& w : evalFolder.warnings())
         warn(w);
     const std::string seedText = ", seed " + std::to_string(options.seed);
@@ -109,6 +110,7 @@ AccuracyData imageFolders(const QString& dataDir, const QString& calibDir, const
     if (!calibDir.isEmpty())
         for (const std::string& w : calibFolder.warnings())
             warn(w);
+    o.root = calibFolder.root();
     const std::string from =
         calibFolder.root() +
         (calibDir.isEmpty() ? " (the evaluation folder: no --calib-data)" : "");

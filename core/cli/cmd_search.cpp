@@ -94,12 +94,10 @@ void printLevels(const Profile& p)
                     static_cast<double>(l.macs) / 1e6, static_cast<long long>(l.params));
     }
     if (p.pacedFps() > 0) {
-        std::printf("(top-1 on %s; paced ms: mean at %.4g fps)\n",
-                    qPrintable(p.accuracyProtocol.value("levels")
-                                   .toObject()
-                                   .value("evaluation_set")
-                                   .toString("the test set")),
-                    p.pacedFps());
+        const QJsonObject levels = p.accuracyProtocol.value("levels").toObject();
+        const QString set = levels.value("evaluation_folder")
+                                .toString(levels.value("evaluation_set").toString("the test set"));
+        std::printf("(top-1 on %s; paced ms: mean at %.4g fps)\n", qPrintable(set), p.pacedFps());
     }
 }
 

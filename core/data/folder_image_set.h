@@ -28,11 +28,17 @@ public:
     {
         int threads = 2;                 ///< decoding threads
         std::uint64_t seed = 937162211;  ///< calibration draws (OFA's SUB_SEED)
+        /// The folder the samples were listed from: their identity in describe() uses paths
+        /// relative to it, so the same data set under another path is the same set.
+        std::string root;
         std::function<void(const std::string&)> onWarning;
     };
 
-    /// `name` says what the samples are (folder, subset, seed) in the protocol. Throws
-    /// std::invalid_argument when there are no samples.
+    /// `name` says what the samples are (folder, subset, seed) for a reader; describe() gives
+    /// it as `<use>_folder`, beside `<use>_set`, the set's identity: SHA-256 over each sample's
+    /// path relative to Options::root, label and file size, in order. Accuracy caches compare
+    /// the identity, not the path, so a cache made on a server's copy of ImageNet val is reused
+    /// on a board's. Throws std::invalid_argument when there are no samples.
     FolderImageSet(std::vector<ImageSample> samples, std::string name, Use use, Options options);
 
     [[nodiscard]] std::int64_t size() const override
@@ -48,6 +54,7 @@ public:
 private:
     std::vector<ImageSample> m_samples;
     std::string m_name;
+    std::string m_identity;
     Use m_use;
     Options m_options;
     /// Paths already warned about. Mutable: a pass is logically const, the warnings are not

@@ -70,10 +70,24 @@ QJsonObject AccuracyEvaluator::cacheToJson(const std::string& modelChecksum) con
                        {"top1", entries}};
 }
 
+namespace {
+
+/// The protocol without where the data lay on the machine that measured it (`*_folder`): the
+/// sets' identities stay, so a cache follows its data set to another path.
+QJsonObject withoutPaths(QJsonObject protocol)
+{
+    for (const QString& key : protocol.keys())
+        if (key.endsWith("_folder"))
+            protocol.remove(key);
+    return protocol;
+}
+
+}  // namespace
+
 int AccuracyEvaluator::loadCache(const QJsonObject& json, const std::string& modelChecksum)
 {
     if (json.value("model_checksum").toString().toStdString() != modelChecksum ||
-        json.value("protocol").toObject() != protocol()) {
+        withoutPaths(json.value("protocol").toObject()) != withoutPaths(protocol())) {
         return 0;
     }
     int taken = 0;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // ImageFolder: class indices and sample order as torchvision's ImageFolder gives them for the
 // same tree (python3 lists it), the CSV layout, known class names, seeded subsets, and errors
-// that name the path and the problem.
+// that name the path and the problem; a folder set's identity follows its data, not its path.
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <set>
 
+#include "data/folder_image_set.h"
 #include "data/image_folder.h"
 #include "image_fixtures.h"
 
@@ -255,6 +257,55 @@ private Q_SLOTS:
         std::sort(original.begin(), original.end());
         QCOMPARE(shuffled, original);
         QCOMPARE(folder.subset(0, 7).size(), size_t{0});
+    }
+
+    void setIdentityFollowsTheDataNotThePath()
+    {
+        // The same tree copied elsewhere (a server's ImageNet val and a board's): same identity,
+        // so accuracy caches carry over; another path in *_folder only.
+        const QString copy = QString::fromStdString(path("tree-elsewhere"));
+        QVERIFY(QDir().mkpath(copy));
+        const QDir tree(QString::fromStdString(m_tree));
+        QDirIterator it(tree.path(), QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString from = it.next();
+            const QString to = copy + "/" + tree.relativeFilePath(from);
+            QVERIFY(it.fileInfo().isDir() ? QDir().mkpath(to) : QFile::copy(from, to));
+        }
+        auto describe = [](const ImageFolder& folder, FolderImageSet::Use use) {
+            FolderImageSet::Options o;
+            o.root = folder.root();
+            return FolderImageSet(folder.samples(), folder.root(), use, o).describe();
+        };
+        const ImageFolder a = ImageFolder::fromClassFolders(m_tree);
+        const ImageFolder b = ImageFolder::fromClassFolders(copy.toStdString());
+        QCOMPARE(b.size(), a.size());
+        const QJsonObject da = describe(a, FolderImageSet::Use::Evaluation);
+        const QJsonObject db = describe(b, FolderImageSet::Use::Evaluation);
+        QVERIFY(da.value("evaluation_folder") != db.value("evaluation_folder"));
+        QCOMPARE(db.value("evaluation_set"), da.value("evaluation_set"));
+        QVERIFY2(da.value("evaluation_set")
+                     .toString()
+                     .startsWith(QString("%1 images, sha256 ").arg(a.size())),
+                 qPrintable(da.value("evaluation_set").toString()));
+        QCOMPARE(describe(b, FolderImageSet::Use::Calibration).value("calibration_set"),
+                 da.value("evaluation_set"));
+
+        // Other data under the same names is another set: a file that grew, a label that moved.
+        std::vector<ImageSample> relabelled = b.samples();
+        relabelled.front().label += 1;
+        FolderImageSet::Options o;
+        o.root = b.root();
+        QVERIFY(FolderImageSet(relabelled, "x", FolderImageSet::Use::Evaluation, o)
+                    .describe()
+                    .value("evaluation_set") != da.value("evaluation_set"));
+        QFile grown(QString::fromStdString(b.samples().back().path));
+        QVERIFY(grown.open(QIODevice::Append));
+        grown.write("x");
+        grown.close();
+        QVERIFY(describe(b, FolderImageSet::Use::Evaluation).value("evaluation_set") !=
+                da.value("evaluation_set"));
     }
 
     void imageExtensions()
