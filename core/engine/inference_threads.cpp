@@ -6,6 +6,7 @@
 
 #include <ATen/Parallel.h>
 
+#include "inference_memory.h"
 #include <dlfcn.h>
 
 namespace dofa {
@@ -68,6 +69,7 @@ InferenceThreads inferenceThreads()
 
 void setInferenceThreads(int threads)
 {
+    keepInferenceMemory();
     threads = std::max(1, threads);
     at::set_num_threads(threads);  // also omp_set_num_threads for this thread
     // An OpenMP OpenBLAS follows omp_get_max_threads() of its caller; a pthreads one has its own

@@ -27,7 +27,8 @@ InferenceThreads inferenceThreads();
 /// Makes inference on the calling thread use `threads` threads (>= 1): LibTorch's and OpenMP's
 /// count for this thread, and OpenBLAS's pool when it is a pthreads build (that one is
 /// process-wide: the last caller wins, so every inference thread of a process should agree).
-/// Call it on the thread that runs the forward passes, before the first one.
+/// Call it on the thread that runs the forward passes, before the first one. It also keeps
+/// freed activation memory for the next pass (keepInferenceMemory()).
 void setInferenceThreads(int threads);
 
 }  // namespace dofa
