@@ -72,7 +72,7 @@ int main(int argc, char** argv)
         QStringLiteral("FILE"));
     const QCommandLineOption source(
         QStringLiteral("source"),
-        QStringLiteral("dataset[:test|train], camera:N, file:PATH or gst:PIPELINE "
+        QStringLiteral("dataset[:test|train], camera:N, file:PATH, gst:PIPELINE or folder:DIR "
                        "(default: dataset:test, or what was remembered)"),
         QStringLiteral("SPEC"));
     const QCommandLineOption platform(QStringLiteral("platform"),

@@ -24,7 +24,9 @@ namespace dofa {
 
 namespace {
 
-enum SourceKind { kDataset = 0, kCamera = 1, kFile = 2, kGStreamer = 3 };
+enum SourceKind { kDataset = 0, kCamera = 1, kFile = 2, kGStreamer = 3, kFolder = 4 };
+/// Each kind's SourceSpec prefix, in the picker's order.
+const char* const kSourcePrefixes[] = {"dataset:", "camera:", "file:", "gst:", "folder:"};
 
 /// Splits a SourceSpec text into the picker's kind and value (see engine/source_spec.h).
 std::pair<int, QString> splitSource(const QString& text)
@@ -46,6 +48,9 @@ std::pair<int, QString> splitSource(const QString& text)
     }
     if (t.startsWith(QLatin1String("file:"))) {
         return {kFile, t.mid(5)};
+    }
+    if (t.startsWith(QLatin1String("folder:"))) {
+        return {kFolder, t.mid(7)};
     }
     return {kFile, t};
 }
@@ -120,12 +125,12 @@ ControlPanel::ControlPanel(DashboardController* controller, QWidget* parent)
     auto* source = new QGroupBox(tr("Source"), this);
     auto* sourceLayout = new QHBoxLayout(source);
     m_sourceKind = new QComboBox(source);
-    m_sourceKind->addItems(
-        {tr("dataset replay"), tr("camera index"), tr("video file"), tr("GStreamer pipeline")});
+    m_sourceKind->addItems({tr("dataset replay"), tr("camera index"), tr("video file"),
+                            tr("GStreamer pipeline"), tr("image folder")});
     m_sourceValue = new QLineEdit(source);
-    m_sourceValue->setPlaceholderText(tr("test | 0 | path | pipeline"));
+    m_sourceValue->setPlaceholderText(tr("test | 0 | path | pipeline | folder"));
     auto* browseSource = new QPushButton(tr("…"), source);
-    browseSource->setToolTip(tr("pick a video file"));
+    browseSource->setToolTip(tr("pick a video file, or an image folder"));
     auto* applySourceButton = new QPushButton(tr("Open"), source);
     sourceLayout->addWidget(m_sourceKind);
     sourceLayout->addWidget(m_sourceValue, 1);
@@ -134,13 +139,15 @@ ControlPanel::ControlPanel(DashboardController* controller, QWidget* parent)
     layout->addWidget(source);
 
     connect(m_sourceKind, qOverload<int>(&QComboBox::activated), this, [this](int kind) {
-        static const char* defaults[] = {"test", "0", "", "videotestsrc ! videoconvert"};
+        static const char* defaults[] = {"test", "0", "", "videotestsrc ! videoconvert", ""};
         m_sourceValue->setText(QString::fromLatin1(defaults[kind]));
     });
     connect(browseSource, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Video file"));
+        const bool folder = m_sourceKind->currentIndex() == kFolder;
+        const QString path = folder ? QFileDialog::getExistingDirectory(this, tr("Image folder"))
+                                    : QFileDialog::getOpenFileName(this, tr("Video file"));
         if (!path.isEmpty()) {
-            applySource(kFile, path);
+            applySource(folder ? kFolder : kFile, path);
         }
     });
     auto apply = [this] { applySource(m_sourceKind->currentIndex(), m_sourceValue->text()); };
@@ -233,10 +240,10 @@ ControlPanel::ControlPanel(DashboardController* controller, QWidget* parent)
 
 void ControlPanel::applySource(int kind, const QString& value)
 {
-    static const char* prefixes[] = {"dataset:", "camera:", "file:", "gst:"};
     const QString v = value.trimmed();
-    m_controller->setSource(QString::fromLatin1(prefixes[std::clamp(kind, 0, 3)]) +
-                            (kind == kDataset && v.isEmpty() ? QStringLiteral("test") : v));
+    m_controller->setSource(
+        QString::fromLatin1(kSourcePrefixes[std::clamp(kind, 0, int{kFolder})]) +
+        (kind == kDataset && v.isEmpty() ? QStringLiteral("test") : v));
 }
 
 void ControlPanel::syncTargets()

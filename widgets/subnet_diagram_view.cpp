@@ -59,6 +59,37 @@ QString SubnetDiagramView::headerText() const
         .arg(m_params / 1e3, 0, 'f', 1);
 }
 
+double SubnetDiagramView::columnWidth() const
+{
+    return (width() - 16.0) / (m_spec.numStages() + 1);
+}
+
+QStringList SubnetDiagramView::captions() const
+{
+    // Longest form first; OFA's five stages in a narrow dock need the short ones.
+    const QFontMetrics fm = fontMetrics();
+    const double room = columnWidth() - 2;
+    auto fit = [&](const QStringList& forms) {
+        for (const QString& f : forms) {
+            if (fm.horizontalAdvance(f) <= room) {
+                return f;
+            }
+        }
+        return fm.elidedText(forms.back(), Qt::ElideRight, static_cast<int>(room));
+    };
+    QStringList out;
+    out << fit({tr("input"), QString()})
+        << fit({QStringLiteral("%1×%1").arg(m_arch.r), QString::number(m_arch.r)});
+    for (int s = 0; s < m_spec.numStages(); ++s) {
+        const int d = s < static_cast<int>(m_arch.d.size()) ? m_arch.d[s] : 0;
+        const int w = m_spec.stages[static_cast<size_t>(s)].width;
+        out << fit({tr("stage %1").arg(s), tr("s%1").arg(s)})
+            << fit({tr("d%1 · %2 ch").arg(d).arg(w), tr("d%1 %2ch").arg(d).arg(w),
+                    tr("d%1").arg(d)});
+    }
+    return out;
+}
+
 void SubnetDiagramView::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
@@ -82,8 +113,8 @@ void SubnetDiagramView::paintEvent(QPaintEvent*)
     // Columns: the input (its side encodes the resolution), then one column per stage.
     const int top = 12 + 4 * line;  // header, arch, two caption lines
     const int bottom = height() - 6;
-    const int columns = m_spec.numStages() + 1;
-    const double columnWidth = (width() - 16.0) / columns;
+    const double columnWidth = this->columnWidth();
+    const QStringList caption = captions();
     const int depth = m_spec.maxDepth();
     const double slotHeight = (bottom - top) / static_cast<double>(std::max(1, depth));
 
@@ -96,8 +127,8 @@ void SubnetDiagramView::paintEvent(QPaintEvent*)
     p.setBrush(QColor(220, 220, 220));
     p.drawRect(input);
     p.setPen(palette().color(QPalette::Text));
-    p.drawText(QRectF(8, top - line - 2, columnWidth, line), Qt::AlignCenter,
-               QStringLiteral("input %1×%1").arg(m_arch.r));
+    p.drawText(QRectF(8, top - 2 * line - 2, columnWidth, line), Qt::AlignCenter, caption[0]);
+    p.drawText(QRectF(8, top - line - 2, columnWidth, line), Qt::AlignCenter, caption[1]);
 
     const int maxK = std::max(1, m_spec.maxKernel());
     const int maxE = std::max(1, m_spec.maxExpand());
@@ -105,9 +136,9 @@ void SubnetDiagramView::paintEvent(QPaintEvent*)
         const double x0 = 8 + columnWidth * (s + 1);
         p.setPen(palette().color(QPalette::Text));
         p.drawText(QRectF(x0, top - 2 * line - 2, columnWidth, line), Qt::AlignCenter,
-                   tr("stage %1").arg(s));
+                   caption[2 * (s + 1)]);
         p.drawText(QRectF(x0, top - line - 2, columnWidth, line), Qt::AlignCenter,
-                   tr("d%1 · %2 ch").arg(m_arch.d[s]).arg(m_spec.stages[s].width));
+                   caption[2 * (s + 1) + 1]);
         for (int b = 0; b < depth; ++b) {
             const int block = s * depth + b;
             const QRectF slot(x0 + 3, top + slotHeight * b + 2, columnWidth - 6, slotHeight - 4);

@@ -28,6 +28,10 @@ public:
     /// The header line as painted ("level 3 · r28 · 1.23 M MACs · 98.1 k params"), for tests.
     [[nodiscard]] QString headerText() const;
 
+    /// The captions above the columns as painted at the current width, two lines per column
+    /// (input, then each stage), each shortened until it fits its column (for tests).
+    [[nodiscard]] QStringList captions() const;
+
     [[nodiscard]] QSize sizeHint() const override { return {420, 260}; }
     [[nodiscard]] QSize minimumSizeHint() const override { return {240, 160}; }
 
@@ -35,6 +39,8 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
+    [[nodiscard]] double columnWidth() const;
+
     SupernetSpec m_spec;
     SubnetArch m_arch;
     int m_level = -1;

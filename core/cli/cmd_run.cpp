@@ -40,10 +40,11 @@ const QCommandLineOption kProfile({"p", "profile"},
                                   "Profile with the levels (default: the shipped profile for "
                                   "this model and --threads).",
                                   "file");
-const QCommandLineOption kSource({"s", "source"},
-                                 "dataset[:test|:train], camera:N, file:PATH or gst:PIPELINE "
-                                 "(default: dataset:test, labelled).",
-                                 "source", "dataset:test");
+const QCommandLineOption kSource(
+    {"s", "source"},
+    "dataset[:test|:train], camera:N, file:PATH, gst:PIPELINE or folder:DIR "
+    "(default: dataset:test, labelled).",
+    "source", "dataset:test");
 const QCommandLineOption kFps("fps",
                               "Pace a dataset source at this rate (default: as fast as it "
                               "runs).",

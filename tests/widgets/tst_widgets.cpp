@@ -78,6 +78,7 @@ private Q_SLOTS:
     void everySourceKind();
     void simulatedBadgeFollowsThePlatform();
     void governorKnobIsAChoice();
+    void subnetDiagramDrawsOfa();
 
 private:
     QTemporaryDir m_dir;
@@ -439,3 +440,28 @@ void TestWidgets::governorKnobIsAChoice()
 
 QTEST_MAIN(TestWidgets)
 #include "tst_widgets.moc"
+
+void TestWidgets::subnetDiagramDrawsOfa()
+{
+    // OFA's 5 elastic stages x 4 blocks (kernel 7, expand 6) in a dock as narrow as the
+    // dashboard's: every caption fits its column, and the two extremes look different.
+    const SupernetSpec spec = SupernetSpec::preset("ofa-mbv3-w1.0");
+    SubnetDiagramView view;
+    view.setSpec(spec);
+    view.resize(350, 420);
+    view.setArch(SubnetArch::max(spec), 1);
+    const QImage max = view.grab().toImage();
+    const double column = (view.width() - 16.0) / (spec.numStages() + 1);
+    const QStringList captions = view.captions();
+    QCOMPARE(captions.size(), 2 * (spec.numStages() + 1));
+    for (const QString& c : captions) {
+        QVERIFY2(view.fontMetrics().horizontalAdvance(c) <= column, qPrintable(c));
+    }
+    QVERIFY(captions.contains(QStringLiteral("224×224")) || captions.contains("224"));
+    QVERIFY(view.headerText().startsWith(QStringLiteral("level 1 ")));
+    view.setArch(SubnetArch::min(spec), 0);
+    QVERIFY(view.grab().toImage() != max);
+    // Wide enough, the long forms come back.
+    view.resize(1200, 420);
+    QVERIFY(view.captions().contains(QStringLiteral("stage 4")));
+}
