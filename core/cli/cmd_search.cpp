@@ -22,6 +22,7 @@
 #include "search/accuracy_evaluator.h"
 #include "search/profile_builder.h"
 #include "search/profile_csv.h"
+#include "train/evaluator.h"
 
 namespace dofa {
 
@@ -344,21 +345,73 @@ int cmdSearch(const QStringList& args)
     return kExitOk;
 }
 
+/// `dofa profile --data`: each level's top-1 on `dataDir`, with its stored BN statistics, or
+/// with statistics recalibrated on `calibDir` (stored). Runs on every core. False when
+/// interrupted.
+bool remeasureTop1(const QString& dataDir, const QString& calibDir, int limit,
+                   const ModelFile& model, Supernet net, Profile& profile)
+{
+    setInferenceThreads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    BnCalibrationOptions calibration;
+    AccuracyDataOptions options;
+    options.calibrationImages = calibration.images;
+    options.seed = calibration.seed;
+    options.limit = limit;
+    options.decodeThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const AccuracyData sets = loadAccuracyData(dataDir, calibDir, model, options);
+    const bool recalibrate = !calibDir.isEmpty();
+    AccuracyEvaluator evaluator(net, sets.calibration, sets.evaluation, calibration.batchSize);
+    ProgressBar bar("top-1");
+    for (size_t i = 0; i < profile.levels.size(); ++i) {
+        ProfileLevel& l = profile.levels[i];
+        if (recalibrate) {
+            l.bn = evaluator.bnStats(l.arch);
+        }
+        const StaticSubnet level = net->extract(l.arch, l.bn.empty() ? nullptr : &l.bn);
+        l.top1 = evaluateTop1(level, model.spec, *sets.evaluation).percent();
+        bar.update(static_cast<double>(i + 1) / profile.levels.size(), "levels");
+        if (stopRequested()) {
+            return false;
+        }
+    }
+    bar.finish();
+    QJsonObject protocol = recalibrate ? evaluator.protocol() : sets.evaluation->describe();
+    if (!recalibrate) {
+        protocol.insert("bn", "each level's stored statistics");
+    }
+    profile.accuracyProtocol.insert("levels", protocol);
+    return true;
+}
+
 int cmdProfile(const QStringList& args)
 {
     QCommandLineParser p;
     const QCommandLineOption from("profile", "Existing profile whose levels to re-measure.",
                                   "file");
     const QCommandLineOption runs("runs", "Timed runs per sub-network.", "n", "60");
-    for (const auto& o : {kModel, kThreads, kCuda, kOut, from, runs, kPace}) {
+    const QCommandLineOption data(
+        "data",
+        "Also re-measure each level's top-1 on these images (a Fashion-MNIST directory or an "
+        "image folder), with the level's stored BN statistics unless --calib-data is given.",
+        "dir");
+    const QCommandLineOption calibData(
+        "calib-data",
+        "Recalibrate each level's BN statistics on this image folder first (stored in the "
+        "profile); needs --data.",
+        "dir");
+    for (const auto& o :
+         {kModel, kThreads, kCuda, kOut, from, runs, kPace, data, calibData, kLimit}) {
         p.addOption(o);
     }
     parseOrThrow(p, args,
                  "Re-measure the latency of an existing profile's levels and measured candidates "
-                 "on this device (accuracy and BN statistics are device-independent and kept). "
-                 "Levels are re-sorted by their latency here.");
+                 "on this device (accuracy and BN statistics are device-independent and kept, "
+                 "unless --data re-measures top-1). Levels are re-sorted by their latency here.");
     if (!p.isSet(from)) {
         throw UsageError("--profile is required");
+    }
+    if (p.isSet(calibData) && !p.isSet(data)) {
+        throw UsageError("--calib-data needs --data (the images top-1 is measured on)");
     }
     const int threads = positiveInt(p, kThreads);
     setInferenceThreads(threads);
@@ -410,6 +463,17 @@ int cmdProfile(const QStringList& args)
         }
     }
     bar.finish();
+    if (p.isSet(data)) {
+        bool limitOk = false;
+        const int limit = p.value(kLimit).toInt(&limitOk);
+        if (!limitOk || limit < 0) {
+            throw UsageError("--limit needs a non-negative integer");
+        }
+        if (!remeasureTop1(p.value(data), p.value(calibData), limit, model, net, profile)) {
+            return kExitInterrupted;
+        }
+        setInferenceThreads(threads);
+    }
     std::stable_sort(profile.levels.begin(), profile.levels.end(),
                      [](const ProfileLevel& a, const ProfileLevel& b) {
                          return a.latency.mean < b.latency.mean;

@@ -2,6 +2,7 @@
 #include "subnet_arch.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
@@ -161,6 +162,19 @@ SubnetArch SubnetArch::parse(const std::string& text, const SupernetSpec& spec)
     }
     if (text == "min") {
         return min(spec);
+    }
+    if (const size_t brace = text.find_first_not_of(" \t\r\n");
+        brace != std::string::npos && text[brace] == '{') {
+        // OFA's own form, as its net configs and search results print it.
+        QJsonParseError error{};
+        const QJsonDocument doc = QJsonDocument::fromJson(
+            QByteArray::fromRawData(text.data(), static_cast<qsizetype>(text.size())), &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+            throw std::invalid_argument("arch '" + text + "': not a JSON object (" +
+                                        error.errorString().toStdString() + " at offset " +
+                                        std::to_string(error.offset) + ")");
+        }
+        return fromJson(doc.object(), spec);
     }
     auto fail = [&](const std::string& why) -> SubnetArch {
         throw std::invalid_argument("arch '" + text + "': " + why + " (expected e.g. '" +

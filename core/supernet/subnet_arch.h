@@ -34,8 +34,9 @@ struct SubnetArch
                              const std::vector<int>& ksChoices, const std::vector<int>& eChoices,
                              const std::vector<int>& dChoices, const std::vector<int>& rChoices);
 
-    /// Parses the text form; `max` and `min` are accepted too. Throws std::invalid_argument
-    /// with a message that says what is wrong where.
+    /// Parses the text form; `max`, `min` and OFA's JSON form (text starting with '{', see
+    /// fromJson) are accepted too, so every command that takes an arch takes all three. Throws
+    /// std::invalid_argument with a message that says what is wrong where.
     static SubnetArch parse(const std::string& text, const SupernetSpec& spec);
     [[nodiscard]] std::string toString() const;
 

@@ -311,6 +311,39 @@ private Q_SLOTS:
         QCOMPARE(o.value("correct").toInt(), correct);
     }
 
+    void profileRemeasuresTop1()
+    {
+        // `dofa profile --data` evaluates each level with the BN statistics the profile stores:
+        // on the test set the shipped profile was measured on, the same top-1 to the image.
+        if (!QFile::exists(QString::fromStdString(FashionMnist::defaultDir()) +
+                           "/t10k-labels-idx1-ubyte.gz")) {
+            QSKIP("dataset-fashion-mnist not installed");
+        }
+        QTemporaryDir dir;
+        const QString shipped = DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-1t.json";
+        const QString out = dir.filePath("remeasured.json");
+        Run r =
+            dofaRun({"profile", "--profile", shipped, "--data",
+                     QString::fromStdString(FashionMnist::defaultDir()), "--runs", "3", "-o", out},
+                    300000);
+        QVERIFY2(r.code == kExitOk, qPrintable(r.err));
+        const ModelFile model = ModelFile::load(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa");
+        const Profile before = Profile::load(shipped.toStdString(), model.spec);
+        const Profile after = Profile::load(out.toStdString(), model.spec);
+        QVERIFY(!after.levels.empty());
+        for (const ProfileLevel& l : after.levels) {
+            const auto same = std::find_if(before.levels.begin(), before.levels.end(),
+                                           [&](const ProfileLevel& b) { return b.arch == l.arch; });
+            QVERIFY(same != before.levels.end());
+            QCOMPARE(l.top1, same->top1);
+        }
+        QCOMPARE(after.accuracyProtocol.value("levels").toObject().value("bn").toString(),
+                 QString("each level's stored statistics"));
+        r = dofaRun({"profile", "--profile", shipped, "--calib-data", dir.path()});
+        QCOMPARE(r.code, int{kExitUsage});
+        QVERIFY2(r.err.contains("--calib-data needs --data"), qPrintable(r.err));
+    }
+
     void evalOnSmallData()
     {
         QTemporaryDir dir;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <QJsonDocument>
 #include <QtTest>
 #include <random>
 
@@ -66,6 +67,9 @@ private Q_SLOTS:
                 QCOMPARE(b.toString(), a.toString());
                 QVERIFY(b == a);
                 QVERIFY(SubnetArch::fromJson(a.toJson(), spec) == a);
+                // The JSON form is an arch text too (what every command's --arch reads).
+                const QByteArray json = QJsonDocument(a.toJson()).toJson();
+                QVERIFY(SubnetArch::parse(json.toStdString(), spec) == a);
             }
         }
     }
@@ -103,6 +107,10 @@ private Q_SLOTS:
                                   << "expand ratios";
         QTest::addRow("garbage") << "hello"
                                  << "three parts";
+        QTest::addRow("json syntax") << R"({"ks": [5, 5)"
+                                     << "not a JSON object";
+        QTest::addRow("json field") << R"( {"ks": [5], "e": [4], "d": [1], "r": 28})"
+                                    << "arch JSON";
     }
     void badArchsSayWhy()
     {
@@ -123,6 +131,11 @@ private Q_SLOTS:
         QJsonObject o = SubnetArch::max(spec).toJson();
         o["r"] = QJsonArray{160};
         QCOMPARE(SubnetArch::fromJson(o, spec).r, 160);
+        // As OFA prints a sampled net config, on one line.
+        QCOMPARE(
+            SubnetArch::parse(QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString(), spec)
+                .r,
+            160);
         o["ks"] = QJsonArray{3, 5};
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SubnetArch::fromJson(o, spec));
     }
