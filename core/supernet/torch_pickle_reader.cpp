@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "torch_pickle_reader.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <vector>
+
+#include <zlib.h>
 
 #include <caffe2/serialize/inline_container.h>
 
@@ -49,17 +54,212 @@ torch::ScalarType storageType(const std::string& global)
     return it->second;
 }
 
+uint64_t littleEndian(const unsigned char* p, int n)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < n; ++k) {
+        v |= static_cast<uint64_t>(p[k]) << (8 * k);
+    }
+    return v;
+}
+
+/// The CRC-32 of every entry, from the zip's central directory. LibTorch's zip reader (miniz
+/// built with MINIZ_DISABLE_ZIP_READER_CRC32_CHECKS) does not check them, so a corrupted
+/// data.pkl would reach the unpickler and a corrupted tensor would load as different numbers.
+class CentralDirectory
+{
+public:
+    explicit CentralDirectory(const std::string& path)
+    {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            throw std::runtime_error("cannot open");
+        }
+        in.seekg(0, std::ios::end);
+        const uint64_t fileSize = static_cast<uint64_t>(in.tellg());
+        // End of central directory record: 22 bytes and a comment of at most 65535.
+        const uint64_t tailSize = std::min<uint64_t>(fileSize, 22 + 65535);
+        const std::vector<unsigned char> tail = readAt(in, fileSize - tailSize, tailSize);
+        int64_t eocd = static_cast<int64_t>(tail.size()) - 22;
+        while (eocd >= 0 && littleEndian(&tail[eocd], 4) != 0x06054b50) {
+            --eocd;
+        }
+        if (eocd < 0) {
+            throw std::runtime_error("no zip central directory");
+        }
+        uint64_t cdSize = littleEndian(&tail[eocd + 12], 4);
+        uint64_t cdOffset = littleEndian(&tail[eocd + 16], 4);
+        // ZIP64: the 32-bit fields hold 0xffffffff and the locator just before the record
+        // gives the ZIP64 end of central directory record.
+        if ((cdSize == 0xffffffff || cdOffset == 0xffffffff) && eocd >= 20 &&
+            littleEndian(&tail[eocd - 20], 4) == 0x07064b50) {
+            const std::vector<unsigned char> z64 =
+                readAt(in, littleEndian(&tail[eocd - 20 + 8], 8), 56);
+            if (littleEndian(z64.data(), 4) != 0x06064b50) {
+                throw std::runtime_error("bad ZIP64 end of central directory");
+            }
+            cdSize = littleEndian(&z64[40], 8);
+            cdOffset = littleEndian(&z64[48], 8);
+        }
+        if (cdOffset > fileSize || cdSize > fileSize - cdOffset) {
+            throw std::runtime_error("zip central directory lies outside the file");
+        }
+        const std::vector<unsigned char> cd = readAt(in, cdOffset, cdSize);
+        for (size_t p = 0; p + 46 <= cd.size() && littleEndian(&cd[p], 4) == 0x02014b50;) {
+            const size_t nameLen = littleEndian(&cd[p + 28], 2);
+            const size_t next =
+                p + 46 + nameLen + littleEndian(&cd[p + 30], 2) + littleEndian(&cd[p + 32], 2);
+            if (p + 46 + nameLen > cd.size()) {
+                break;
+            }
+            const std::string name(reinterpret_cast<const char*>(&cd[p + 46]), nameLen);
+            const uint32_t crc = static_cast<uint32_t>(littleEndian(&cd[p + 16], 4));
+            // As PyTorchStreamReader does: records are named below the first entry's folder.
+            if (m_prefix.empty()) {
+                m_prefix = name.substr(0, name.find('/') + 1);
+            }
+            if (name.compare(0, m_prefix.size(), m_prefix) == 0) {
+                m_crcs.emplace(name.substr(m_prefix.size()), crc);
+            }
+            p = next;
+        }
+    }
+
+    /// Throws, naming the entry and both CRCs, unless `data` is what the archive stored.
+    void verify(const std::string& record, const void* data, size_t size) const
+    {
+        const auto it = m_crcs.find(record);
+        if (it == m_crcs.end()) {
+            throw std::runtime_error("entry " + m_prefix + record +
+                                     " is missing from the zip central directory");
+        }
+        const uint32_t computed = static_cast<uint32_t>(
+            crc32_z(crc32_z(0, nullptr, 0), static_cast<const Bytef*>(data), size));
+        if (computed != it->second) {
+            throw std::runtime_error("entry " + m_prefix + record + " is corrupt: CRC-32 0x" +
+                                     hex32(computed) + ", expected 0x" + hex32(it->second) +
+                                     " (the zip's central directory)");
+        }
+    }
+
+private:
+    static std::vector<unsigned char> readAt(std::ifstream& in, uint64_t offset, uint64_t size)
+    {
+        std::vector<unsigned char> out(size);
+        in.seekg(static_cast<std::streamoff>(offset));
+        in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(size));
+        if (!in) {
+            throw std::runtime_error("cannot read the zip central directory");
+        }
+        return out;
+    }
+    static std::string hex32(uint32_t v)
+    {
+        char buf[9];
+        std::snprintf(buf, sizeof buf, "%08x", v);
+        return buf;
+    }
+
+    std::string m_prefix;
+    std::map<std::string, uint32_t> m_crcs;
+};
+
+/// LibTorch's zip reader with every record's CRC-32 checked.
+class CheckedArchive
+{
+public:
+    explicit CheckedArchive(const std::string& path) : m_zip(path), m_directory(path)
+    {
+        // PyTorchStreamReader has already parsed the version record; a corrupt one must not
+        // pass unnoticed either.
+        for (const char* version : {".data/version", "version"}) {
+            if (m_zip.hasRecord(version)) {
+                record(version);
+                break;
+            }
+        }
+    }
+
+    std::tuple<at::DataPtr, size_t> record(const std::string& name)
+    {
+        auto [ptr, size] = m_zip.getRecord(name);
+        m_directory.verify(name, ptr.get(), size);
+        return {std::move(ptr), size};
+    }
+
+private:
+    caffe2::serialize::PyTorchStreamReader m_zip;
+    CentralDirectory m_directory;
+};
+
+std::string opcodeName(unsigned char op)
+{
+    switch (op) {
+        case 0x85:
+            return "TUPLE1";
+        case 0x86:
+            return "TUPLE2";
+        case 0x87:
+            return "TUPLE3";
+        case 't':
+            return "TUPLE";
+        case 0x8a:
+            return "LONG1";
+        case 'h':
+            return "BINGET";
+        case 'j':
+            return "LONG_BINGET";
+        case 'q':
+            return "BINPUT";
+        case 'r':
+            return "LONG_BINPUT";
+        case 0x94:
+            return "MEMOIZE";
+        case 'Q':
+            return "BINPERSID";
+        case 'R':
+            return "REDUCE";
+        case 'b':
+            return "BUILD";
+        case 's':
+            return "SETITEM";
+        case 'u':
+            return "SETITEMS";
+        case 'a':
+            return "APPEND";
+        case 'e':
+            return "APPENDS";
+        case '.':
+            return "STOP";
+        default: {
+            const char* d = "0123456789abcdef";
+            return std::string("opcode 0x") + d[op >> 4] + d[op & 15];
+        }
+    }
+}
+
 class Unpickler
 {
 public:
-    Unpickler(const std::vector<char>& data, caffe2::serialize::PyTorchStreamReader& zip)
-        : m_data(data), m_zip(zip)
-    {}
+    Unpickler(const std::vector<char>& data, CheckedArchive& zip) : m_data(data), m_zip(zip) {}
+
+    // Values may form cycles (a list appended to itself) or nest a million deep (a run of
+    // TUPLE1), which shared_ptr would leak or free by a recursion that overflows the stack.
+    // Every value is also held here: emptying each one first makes the frees flat.
+    ~Unpickler()
+    {
+        for (const ValuePtr& v : m_values) {
+            v->items.clear();
+            v->entries.clear();
+        }
+    }
 
     ValuePtr run()
     {
         for (;;) {
+            m_opPos = m_pos;
             const unsigned char op = byte();
+            m_op = op;
             switch (op) {
                 case 0x80:  // PROTO
                     byte();
@@ -89,6 +289,7 @@ public:
                 case 0x86:    // TUPLE2
                 case 0x87: {  // TUPLE3
                     const size_t n = op - 0x84;
+                    need(n);
                     auto t = make(Value::Kind::Tuple);
                     t->items.assign(m_stack.end() - static_cast<long>(n), m_stack.end());
                     m_stack.resize(m_stack.size() - n);
@@ -116,6 +317,9 @@ public:
                     break;
                 case 0x8a: {  // LONG1
                     const int n = byte();
+                    if (n > 8) {
+                        fail("LONG1 of " + std::to_string(n) + " bytes (at most 8 are read)");
+                    }
                     uint64_t v = le(n);
                     if (n > 0 && n < 8 && (v >> (8 * n - 1)) & 1) {
                         v |= ~uint64_t{0} << (8 * n);  // sign-extend
@@ -167,20 +371,24 @@ public:
                     push(memo(le(4)));
                     break;
                 case 'Q': {  // BINPERSID
+                    need(1);
                     const ValuePtr pid = pop();
                     push(loadStorage(pid));
                     break;
                 }
                 case 'R': {  // REDUCE
+                    need(2);
                     const ValuePtr args = pop();
                     const ValuePtr fn = pop();
                     push(reduce(fn, args));
                     break;
                 }
                 case 'b':  // BUILD: state of an object; dicts and tensors ignore it
+                    need(2);
                     pop();
                     break;
                 case 's': {  // SETITEM
+                    need(3);
                     const ValuePtr v = pop();
                     const ValuePtr k = pop();
                     top()->entries.emplace_back(k, v);
@@ -188,12 +396,17 @@ public:
                 }
                 case 'u': {  // SETITEMS
                     const std::vector<ValuePtr> kv = popToMark();
+                    if (kv.size() % 2 != 0) {
+                        fail("odd number of items (" + std::to_string(kv.size()) +
+                             ") for key-value pairs");
+                    }
                     for (size_t k = 0; k + 1 < kv.size(); k += 2) {
                         top()->entries.emplace_back(kv[k], kv[k + 1]);
                     }
                     break;
                 }
                 case 'a': {  // APPEND
+                    need(2);
                     const ValuePtr v = pop();
                     top()->items.push_back(v);
                     break;
@@ -206,17 +419,34 @@ public:
                 case '.':  // STOP
                     return pop();
                 default:
-                    throw std::runtime_error("unsupported pickle opcode 0x" + hex(op) +
-                                             " at byte " + std::to_string(m_pos - 1));
+                    throw std::runtime_error("data.pkl: unsupported pickle opcode 0x" + hex(op) +
+                                             " at byte " + std::to_string(m_opPos));
             }
         }
     }
 
 private:
+    /// Throws "data.pkl: <what> (<opcode> at byte <n>)".
+    [[noreturn]] void fail(const std::string& what) const
+    {
+        throw std::runtime_error("data.pkl: " + what + " (" + opcodeName(m_op) + " at byte " +
+                                 std::to_string(m_opPos) + ")");
+    }
+    /// Items above the innermost MARK: an opcode may not take the items below it (Python's
+    /// unpickler moves them aside at MARK, so they are out of reach).
+    size_t available() const { return m_stack.size() - (m_marks.empty() ? 0 : m_marks.back()); }
+    void need(size_t n) const
+    {
+        if (available() < n) {
+            fail("stack underflow: takes " + std::to_string(n) + " item" + (n > 1 ? "s" : "") +
+                 ", the stack holds " + std::to_string(available()) +
+                 (m_marks.empty() ? "" : " above its MARK"));
+        }
+    }
     unsigned char byte()
     {
         if (m_pos >= m_data.size()) {
-            throw std::runtime_error("pickle ends early");
+            fail("pickle ends early");
         }
         return static_cast<unsigned char>(m_data[m_pos++]);
     }
@@ -247,7 +477,11 @@ private:
         const char* d = "0123456789abcdef";
         return {d[c >> 4], d[c & 15]};
     }
-    void push(ValuePtr v) { m_stack.push_back(std::move(v)); }
+    void push(ValuePtr v)
+    {
+        m_values.push_back(v);
+        m_stack.push_back(std::move(v));
+    }
     void pushInt(int64_t x)
     {
         auto v = make(Value::Kind::Int);
@@ -257,8 +491,8 @@ private:
     void pushString(uint64_t n)
     {
         auto v = make(Value::Kind::String);
-        if (m_pos + n > m_data.size()) {
-            throw std::runtime_error("pickle ends inside a string");
+        if (n > m_data.size() - m_pos) {
+            fail("pickle ends inside a string");
         }
         v->s.assign(m_data.data() + m_pos, n);
         m_pos += n;
@@ -266,32 +500,28 @@ private:
     }
     ValuePtr pop()
     {
-        if (m_stack.empty()) {
-            throw std::runtime_error("pickle stack underflow");
-        }
+        need(1);
         ValuePtr v = m_stack.back();
         m_stack.pop_back();
         return v;
     }
     ValuePtr top()
     {
-        if (m_stack.empty()) {
-            throw std::runtime_error("pickle stack underflow");
-        }
+        need(1);
         return m_stack.back();
     }
     ValuePtr memo(uint64_t k)
     {
         const auto it = m_memo.find(k);
         if (it == m_memo.end()) {
-            throw std::runtime_error("pickle refers to unknown memo " + std::to_string(k));
+            fail("memo " + std::to_string(k) + " was never stored");
         }
         return it->second;
     }
     std::vector<ValuePtr> popToMark()
     {
         if (m_marks.empty()) {
-            throw std::runtime_error("pickle MARK missing");
+            fail("no MARK to pop to");
         }
         const size_t mark = m_marks.back();
         m_marks.pop_back();
@@ -304,22 +534,25 @@ private:
     ValuePtr loadStorage(const ValuePtr& pid)
     {
         if (pid->kind != Value::Kind::Tuple || pid->items.size() < 5 ||
-            pid->items[0]->s != "storage") {
-            throw std::runtime_error("unknown persistent id in pickle");
+            pid->items[0]->s != "storage" || pid->items[2]->kind != Value::Kind::String ||
+            pid->items[4]->kind != Value::Kind::Int || pid->items[4]->i < 0) {
+            fail("unknown persistent id");
         }
         const torch::ScalarType type = storageType(pid->items[1]->s);
         const std::string key = pid->items[2]->s;
-        const int64_t numel = pid->items[4]->i;
+        const uint64_t numel = static_cast<uint64_t>(pid->items[4]->i);
         auto cached = m_storages.find(key);
         if (cached == m_storages.end()) {
-            auto [ptr, size] = m_zip.getRecord("data/" + key);
-            torch::Tensor t = torch::empty({numel}, type);
-            const size_t bytes = static_cast<size_t>(numel) * t.element_size();
-            if (size < bytes) {
-                throw std::runtime_error("storage data/" + key + " holds " + std::to_string(size) +
-                                         " bytes, needs " + std::to_string(bytes));
+            auto [ptr, size] = m_zip.record("data/" + key);
+            // Checked before allocating: a corrupt numel must not ask for terabytes.
+            const size_t elementSize = c10::elementSize(type);
+            if (numel > size / elementSize) {
+                fail("storage data/" + key + " holds " + std::to_string(size) +
+                     " bytes, the pickle says " + std::to_string(numel) + " elements of " +
+                     std::to_string(elementSize) + " bytes");
             }
-            std::memcpy(t.data_ptr(), ptr.get(), bytes);
+            torch::Tensor t = torch::empty({static_cast<int64_t>(numel)}, type);
+            std::memcpy(t.data_ptr(), ptr.get(), numel * elementSize);
             cached = m_storages.emplace(key, t).first;
         }
         auto v = make(Value::Kind::Tensor);
@@ -327,23 +560,42 @@ private:
         return v;
     }
 
+    /// The numbers of a size or stride tuple.
+    std::vector<int64_t> ints(const Value& tuple) const
+    {
+        if (tuple.kind != Value::Kind::Tuple && tuple.kind != Value::Kind::List) {
+            fail("malformed tensor record: size or stride is not a tuple");
+        }
+        std::vector<int64_t> out;
+        for (const ValuePtr& v : tuple.items) {
+            if (v->kind != Value::Kind::Int) {
+                fail("malformed tensor record: size or stride holds a non-integer");
+            }
+            out.push_back(v->i);
+        }
+        return out;
+    }
+
     ValuePtr reduce(const ValuePtr& fn, const ValuePtr& args)
     {
         const std::string& name = fn->s;
         if (name == "torch._utils._rebuild_tensor_v2" || name == "torch._utils._rebuild_tensor") {
             // (storage, storage_offset, size, stride, ...)
-            if (args->items.size() < 4 || args->items[0]->kind != Value::Kind::Tensor) {
-                throw std::runtime_error("malformed tensor record");
+            if (args->items.size() < 4 || args->items[0]->kind != Value::Kind::Tensor ||
+                args->items[1]->kind != Value::Kind::Int) {
+                fail("malformed tensor record");
             }
-            std::vector<int64_t> size, stride;
-            for (const ValuePtr& s : args->items[2]->items) {
-                size.push_back(s->i);
-            }
-            for (const ValuePtr& s : args->items[3]->items) {
-                stride.push_back(s->i);
-            }
+            const std::vector<int64_t> size = ints(*args->items[2]);
+            const std::vector<int64_t> stride = ints(*args->items[3]);
             auto v = make(Value::Kind::Tensor);
-            v->tensor = args->items[0]->tensor.as_strided(size, stride, args->items[1]->i).clone();
+            try {
+                // as_strided checks the sizes and strides against the storage.
+                v->tensor =
+                    args->items[0]->tensor.as_strided(size, stride, args->items[1]->i).clone();
+            } catch (const c10::Error& e) {
+                const std::string msg = e.what_without_backtrace();
+                fail("malformed tensor record: " + msg.substr(0, msg.find('\n')));
+            }
             return v;
         }
         if (name == "torch._utils._rebuild_parameter" && !args->items.empty()) {
@@ -360,8 +612,11 @@ private:
     }
 
     const std::vector<char>& m_data;
-    caffe2::serialize::PyTorchStreamReader& m_zip;
+    CheckedArchive& m_zip;
     size_t m_pos = 0;
+    size_t m_opPos = 0;              ///< where the opcode being run starts, for messages
+    unsigned char m_op = 0;          ///< the opcode being run
+    std::vector<ValuePtr> m_values;  ///< every value made, see ~Unpickler
     std::vector<ValuePtr> m_stack;
     std::vector<size_t> m_marks;
     std::map<uint64_t, ValuePtr> m_memo;
@@ -384,8 +639,8 @@ std::map<std::string, torch::Tensor> tensorsOf(const Value& dict)
 TorchPickleReader::Result TorchPickleReader::read(const std::string& path)
 {
     try {
-        caffe2::serialize::PyTorchStreamReader zip(path);
-        auto [ptr, size] = zip.getRecord("data.pkl");
+        CheckedArchive zip(path);
+        auto [ptr, size] = zip.record("data.pkl");
         const std::vector<char> pickle(static_cast<const char*>(ptr.get()),
                                        static_cast<const char*>(ptr.get()) + size);
         Unpickler unpickler(pickle, zip);

@@ -12,7 +12,8 @@ namespace dofa {
 /// restricted unpickler: dicts, OrderedDicts, lists, tuples, numbers, strings and tensors are
 /// understood; any other class is kept as an opaque value, never executed. LibTorch's own
 /// torch::pickle_load rejects OrderedDicts that carry `_metadata` (every state_dict() does),
-/// hence this reader.
+/// hence this reader. Every zip entry it reads is checked against its CRC-32 (LibTorch's zip
+/// reader does not), and a malformed pickle is an error, never a crash.
 class TorchPickleReader
 {
 public:

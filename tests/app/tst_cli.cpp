@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 #include <zlib.h>
 
+#include "../supernet/checkpoint_edit.h"
 #include "../supernet/model_header_edit.h"
 #include "cli/cli.h"
 #include "data/fashion_mnist.h"
@@ -125,6 +126,23 @@ private Q_SLOTS:
         r = dofaRun({"eval", "--model", DOFA_FIXTURES_DIR "/ofa/ofa_wrong_shape.pth"});
         QCOMPARE(r.code, int{kExitBadInput});
         QVERIFY(r.err.contains("import-ofa"));
+        // A hand-edited data.pkl whose TUPLE3 finds two items (import-ofa used to die of
+        // SIGSEGV), and a flipped byte in a tensor entry (used to load as a different weight).
+        const std::string real = DOFA_FIXTURES_DIR "/ofa/ofa_w1.0_partial_wrapped.pth";
+        const QString edited = dir.filePath("edited.pth");
+        testing::rewritePickle(real, edited.toStdString(), [](const std::string& pickle) {
+            return pickle.substr(0, 2) + "NN\x87" + pickle.substr(2);
+        });
+        r = dofaRun({"import-ofa", "--partial", "-o", dir.filePath("e.dofa"), edited});
+        QCOMPARE(r.code, int{kExitBadInput});
+        QVERIFY2(r.err.contains(edited + ": data.pkl: stack underflow"), qPrintable(r.err));
+        const QString corrupt = dir.filePath("corrupt.pth");
+        testing::flipByte(real, corrupt.toStdString(), "data/0", 5);
+        r = dofaRun({"import-ofa", "--partial", "-o", dir.filePath("c.dofa"), corrupt});
+        QCOMPARE(r.code, int{kExitBadInput});
+        QVERIFY2(r.err.contains(corrupt + ": entry ofa_w1.0_partial_wrapped/data/0 is corrupt"),
+                 qPrintable(r.err));
+        QVERIFY(!QFile::exists(dir.filePath("e.dofa")) && !QFile::exists(dir.filePath("c.dofa")));
     }
 
     void importThenInfo()

@@ -4,7 +4,9 @@
 #include <QtTest>
 
 #include <torch/torch.h>
+#include <zlib.h>
 
+#include "checkpoint_edit.h"
 #include "supernet/ofa_checkpoint.h"
 
 using namespace dofa;
@@ -20,6 +22,29 @@ torch::Tensor expectedValue(const std::string& key, const torch::Tensor& like)
     torch::Tensor v = torch::arange(n).remainder(101).to(torch::kFloat32) / 100.0 +
                       static_cast<double>(ofa::canonicalKey(key).size() % 7);
     return v.reshape(like.sizes());
+}
+
+/// Expects `importCheckpoint(path)` to throw a runtime_error naming `path` and each of `parts`.
+void expectRefused(const std::string& path, const QStringList& parts)
+{
+    Supernet net(SupernetSpec::preset("ofa-mbv3-w1.0"));
+    try {
+        ofa::importCheckpoint(path, net);
+        QFAIL("accepted");
+    } catch (const std::runtime_error& e) {
+        const QString msg = e.what();
+        QVERIFY2(msg.startsWith(QString::fromStdString(path) + ": "), e.what());
+        for (const QString& part : parts) {
+            QVERIFY2(msg.contains(part), qPrintable(msg + "\nlacks: " + part));
+        }
+    }
+}
+
+QString crcHex(const std::string& bytes)
+{
+    const uLong crc =
+        crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
+    return QString("%1").arg(crc, 8, 16, QChar('0'));
 }
 
 }  // namespace
@@ -138,6 +163,99 @@ private Q_SLOTS:
         cut.close();
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  ofa::importCheckpoint(cut.fileName().toStdString(), net));
+    }
+
+    // A real checkpoint whose data.pkl was hand-edited and zipped again (sound CRCs): opcodes
+    // that take more items than the stack holds, or a MARK or memo that is not there. TUPLE1-3
+    // on a short stack used to crash import-ofa (SIGSEGV); each is now an error naming the
+    // file, the opcode and its byte.
+    void malformedPickleIsRefused_data()
+    {
+        QTest::addColumn<QByteArray>("inserted");  // after the 2-byte PROTO of the real pickle
+        QTest::addColumn<QStringList>("message");
+        const QString under = "stack underflow";
+        QTest::addRow("TUPLE1, empty stack") << QByteArray("\x85") << QStringList{under, "TUPLE1"};
+        QTest::addRow("TUPLE2, one item") << QByteArray("N\x86") << QStringList{under, "TUPLE2"};
+        QTest::addRow("TUPLE3, two items") << QByteArray("NN\x87") << QStringList{under, "TUPLE3"};
+        QTest::addRow("TUPLE3, items below MARK")
+            << QByteArray("NN(N\x87") << QStringList{"holds 1 above its MARK", "TUPLE3 at byte 6"};
+        QTest::addRow("STOP, empty stack") << QByteArray(".") << QStringList{under, "STOP"};
+        QTest::addRow("BUILD, one item") << QByteArray("Nb") << QStringList{under, "BUILD"};
+        QTest::addRow("SETITEM, two items") << QByteArray("}Ns") << QStringList{under, "SETITEM"};
+        QTest::addRow("SETITEMS, no MARK")
+            << QByteArray("}u") << QStringList{"no MARK", "SETITEMS"};
+        QTest::addRow("SETITEMS, odd items")
+            << QByteArray("}(Nu") << QStringList{"odd number", "SETITEMS"};
+        QTest::addRow("APPEND, one item") << QByteArray("]a") << QStringList{under, "APPEND"};
+        QTest::addRow("APPENDS, no MARK") << QByteArray("]e") << QStringList{"no MARK", "APPENDS"};
+        QTest::addRow("REDUCE, one item") << QByteArray("NR") << QStringList{under, "REDUCE"};
+        QTest::addRow("BINPERSID, empty") << QByteArray("Q") << QStringList{under, "BINPERSID"};
+        QTest::addRow("BINPUT, empty")
+            << QByteArray("q\x00", 2) << QStringList{under, "BINPUT at byte 2"};
+        QTest::addRow("BINGET, no such memo")
+            << QByteArray("h\xc8") << QStringList{"memo 200 was never stored"};
+        QTest::addRow("LONG1 of 9 bytes")
+            << QByteArray("\x8a\x09", 2) + QByteArray(9, '\x01') << QStringList{"LONG1 of 9"};
+    }
+    void malformedPickleIsRefused()
+    {
+        QFETCH(QByteArray, inserted);
+        QFETCH(QStringList, message);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("edited.pth").toStdString();
+        testing::rewritePickle((kDir + "ofa_w1.0_partial_wrapped.pth").toStdString(), path,
+                               [&](const std::string& pickle) {
+                                   return pickle.substr(0, 2) + inserted.toStdString() +
+                                          pickle.substr(2);
+                               });
+        expectRefused(path, QStringList{"data.pkl: "} + message);
+    }
+
+    // Pickles that are well formed but hostile: a million nested tuples (one byte each), and a
+    // list that holds itself. Freeing them must neither overflow the stack nor leak.
+    void deepAndCyclicPicklesAreFreed()
+    {
+        QTemporaryDir dir;
+        const std::string src = (kDir + "ofa_w1.0_partial_wrapped.pth").toStdString();
+        for (const std::string& body :
+             {"N" + std::string(1000000, '\x85') + ".", std::string("]q\x00h\x00"
+                                                                    "a.",
+                                                                    7)}) {
+            const std::string path = dir.filePath("hostile.pth").toStdString();
+            testing::rewritePickle(
+                src, path, [&](const std::string& pickle) { return pickle.substr(0, 2) + body; });
+            expectRefused(path, {"top level is not a dict"});
+        }
+    }
+
+    // One flipped bit in data.pkl or in a tensor's bytes, the zip left as it was: LibTorch's
+    // zip reader does not check CRCs, so this used to load (a flipped tensor byte silently, as
+    // a different weight). Refused with the entry and both CRCs.
+    void corruptEntryIsRefused_data()
+    {
+        QTest::addColumn<QString>("record");
+        QTest::addColumn<int>("offset");
+        QTest::addRow("data.pkl, inside a key") << "data.pkl" << 100;
+        QTest::addRow("data.pkl, last byte (STOP)") << "data.pkl" << -1;
+        QTest::addRow("tensor data/0") << "data/0" << 5;
+    }
+    void corruptEntryIsRefused()
+    {
+        QFETCH(QString, record);
+        QFETCH(int, offset);
+        const std::string src = (kDir + "ofa_w1.0_partial_wrapped.pth").toStdString();
+        auto [ptr, size] =
+            caffe2::serialize::PyTorchStreamReader(src).getRecord(record.toStdString());
+        std::string bytes(static_cast<const char*>(ptr.get()), size);
+        const size_t at = offset >= 0 ? static_cast<size_t>(offset) : size - 1;
+        const QString expected = crcHex(bytes);
+        bytes[at] = static_cast<char>(bytes[at] ^ 0x01);
+        const QString computed = crcHex(bytes);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("corrupt.pth").toStdString();
+        testing::flipByte(src, path, record.toStdString(), at);
+        expectRefused(path, {"entry ofa_w1.0_partial_wrapped/" + record + " is corrupt",
+                             "CRC-32 0x" + computed, "expected 0x" + expected});
     }
 };
 
