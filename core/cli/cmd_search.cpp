@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include <torch/torch.h>
@@ -17,7 +18,9 @@
 #include "cli_support.h"
 #include "commands.h"
 #include "engine/inference_threads.h"
+#include "engine/operating_point_sweep.h"
 #include "export/onnx_writer.h"
+#include "platform/platform.h"
 #include "progress_bar.h"
 #include "search/accuracy_evaluator.h"
 #include "search/profile_builder.h"
@@ -383,6 +386,69 @@ bool remeasureTop1(const QString& dataDir, const QString& calibDir, int limit,
     return true;
 }
 
+/// `dofa profile --sweep`: the levels' operating points (OperatingPointSweep), with a progress
+/// bar and a resume file beside the output. False when interrupted.
+bool sweepOperatingPoints(const QString& knobs, const QString& platformMode,
+                          const LatencyOptions& backToBack, const LatencyOptions& paced,
+                          Supernet net, Profile& profile, const std::string& out)
+{
+    std::optional<Platform> platform;
+    if (platformMode == "discover") {
+        platform = Platform::discover();
+    } else if (platformMode == "simulated") {
+        platform = Platform::simulated();
+    } else if (platformMode != "none") {
+        throw UsageError("--platform: expected discover, simulated or none");
+    }
+    std::vector<std::string> names;
+    for (const QString& k : knobs.split(',', Qt::SkipEmptyParts)) {
+        names.push_back(k.trimmed().toStdString());
+    }
+    std::vector<SweepAxis> axes;
+    try {
+        axes = OperatingPointSweep::axes(names, platform ? &*platform : nullptr);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    OperatingPointSweep::Options o;
+    o.backToBack = backToBack;
+    o.paced = paced;
+    o.paced.runs = std::min(paced.runs, 20);  // paced runs cost a frame period each
+    o.resumePath = out + ".sweep-partial.json";
+    OperatingPointSweep sweeper(std::move(net), profile, axes, platform ? &*platform : nullptr, o);
+    if (sweeper.resumedCombinations() > 0) {
+        std::printf("sweep: %d combinations resumed from %s\n", sweeper.resumedCombinations(),
+                    o.resumePath.c_str());
+    }
+    ProgressBar bar("sweep");
+    const bool done = sweeper.run([&](double f, const std::string& stage) { bar.update(f, stage); },
+                                  &stopRequested());
+    for (const std::string& problem : sweeper.restoreProblems()) {
+        std::fprintf(stderr, "warning: knob not restored: %s\n", problem.c_str());
+    }
+    if (!done) {
+        std::fprintf(stderr,
+                     "sweep interrupted: measured combinations kept in %s; the same "
+                     "command goes on from there\n",
+                     o.resumePath.c_str());
+        return false;
+    }
+    bar.finish();
+    profile = sweeper.profile();
+    QFile::remove(QString::fromStdString(o.resumePath));
+    std::printf("%-5s %-44s %10s %10s %10s %9s\n", "level", "operating point", "mean ms", "p90 ms",
+                "paced ms", "mJ/inf");
+    for (size_t i = 0; i < profile.levels.size(); ++i) {
+        for (const ProfileOperatingPoint& op : profile.levels[i].operatingPoints) {
+            std::printf("%-5zu %-44s %10.4f %10.4f %10.4f %9s\n", i, op.name().c_str(),
+                        op.latency.mean, op.latency.p90,
+                        op.pacedLatency ? op.pacedLatency->mean : std::nan(""),
+                        op.energyMj ? QByteArray::number(*op.energyMj, 'f', 3).constData() : "-");
+        }
+    }
+    return true;
+}
+
 int cmdProfile(const QStringList& args)
 {
     QCommandLineParser p;
@@ -399,8 +465,19 @@ int cmdProfile(const QStringList& args)
         "Recalibrate each level's BN statistics on this image folder first (stored in the "
         "profile); needs --data.",
         "dir");
-    for (const auto& o :
-         {kModel, kThreads, kCuda, kOut, from, runs, kPace, data, calibData, kLimit}) {
+    const QCommandLineOption sweep(
+        "sweep",
+        "Also measure every level at every combination of these knobs' values, stored as the "
+        "levels' operating points: threads, cores, backend, clock (comma-separated). Resumes "
+        "after an interruption.",
+        "knobs");
+    const QCommandLineOption platform(
+        "platform",
+        "For --sweep clock: discover (this machine's cpufreq), simulated (the SIMULATED "
+        "board) or none.",
+        "mode", "discover");
+    for (const auto& o : {kModel, kThreads, kCuda, kOut, from, runs, kPace, data, calibData, kLimit,
+                          sweep, platform}) {
         p.addOption(o);
     }
     parseOrThrow(p, args,
@@ -499,6 +576,13 @@ int cmdProfile(const QStringList& args)
     profile.latencyProtocol.insert("paced_fps", paced.paceFps);
     profile.latencyProtocol.insert("paced_runs", paced.runs);
     profile.latencyProtocol.insert("levels_picked_on", "back_to_back");
+    if (p.isSet(sweep)) {
+        if (!sweepOperatingPoints(
+                p.value(sweep), p.value(platform), lo, paced, net, profile,
+                p.isSet(kOut) ? p.value(kOut).toStdString() : defaultProfilePath(profile))) {
+            return kExitInterrupted;
+        }
+    }
     profile.provenance.insert("reprofiled_from", QString::fromStdString(inPath));
     profile.provenance.insert("command", args.join(' '));
     const std::string out =

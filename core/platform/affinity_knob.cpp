@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include <sched.h>
@@ -43,6 +44,20 @@ AffinityKnob::AffinityKnob(pid_t tid) : m_tid(tid == 0 ? currentThreadId() : tid
 pid_t AffinityKnob::currentThreadId()
 {
     return static_cast<pid_t>(::syscall(SYS_gettid));
+}
+
+std::vector<pid_t> AffinityKnob::processThreadIds()
+{
+    std::vector<pid_t> out;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+        try {
+            out.push_back(static_cast<pid_t>(std::stol(entry.path().filename().string())));
+        } catch (const std::exception&) {
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 Result<std::string> AffinityKnob::get() const

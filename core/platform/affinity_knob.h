@@ -26,6 +26,8 @@ public:
     [[nodiscard]] pid_t threadId() const { return m_tid; }
     /// The kernel id of the calling thread (gettid).
     static pid_t currentThreadId();
+    /// The kernel ids of every thread of this process (/proc/self/task), ascending.
+    static std::vector<pid_t> processThreadIds();
     /// "0-2,5" -> {0,1,2,5}; an error names the bad token.
     static Result<std::vector<int>> parseCpuList(const std::string& text);
     /// {0,1,2,5} -> "0-2,5".

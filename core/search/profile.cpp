@@ -119,6 +119,13 @@ QJsonObject Profile::toJson() const
         if (l.energyMj) {
             o.insert("energy_mj", *l.energyMj);
         }
+        if (!l.operatingPoints.empty()) {
+            QJsonArray points;
+            for (const ProfileOperatingPoint& op : l.operatingPoints) {
+                points.append(op.toJson());
+            }
+            o.insert("operating_points", points);
+        }
         lv.append(o);
     }
     QJsonArray cand;
@@ -199,6 +206,15 @@ Profile Profile::fromJson(const QJsonObject& json, const SupernetSpec& spec)
             l.energyMj = needNumber(o, "energy_mj", where);
         }
         l.bn = bnFromJson(o.value("bn").toObject(), where + ".bn");
+        const QJsonArray points = o.value("operating_points").toArray();
+        for (int j = 0; j < points.size(); ++j) {
+            try {
+                l.operatingPoints.push_back(ProfileOperatingPoint::fromJson(
+                    points[j].toObject(), where + ".operating_points[" + std::to_string(j) + "]"));
+            } catch (const std::exception& e) {
+                throw FieldError(e.what());
+            }
+        }
         if (!p.levels.empty() && l.latency.mean < p.levels.back().latency.mean) {
             throw FieldError(where + ".latency: levels must be in ascending latency");
         }

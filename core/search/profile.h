@@ -9,6 +9,7 @@
 #include "device_descriptor.h"
 #include "latency_meter.h"
 #include "profile_candidate.h"
+#include "profile_operating_point.h"
 #include "supernet/bn_stats.h"
 #include "supernet/subnet_arch.h"
 #include "supernet/supernet_spec.h"
@@ -35,6 +36,8 @@ struct ProfileLevel
     std::optional<double> powerMw;   ///< mean power while running it, where a sensor exists
     std::optional<double> energyMj;  ///< energy per inference, where a sensor exists
     BnStats bn;                      ///< calibrated statistics; empty: supernet's running stats
+    /// The level under other knob settings (`dofa profile --sweep`); empty: not swept.
+    std::vector<ProfileOperatingPoint> operatingPoints;
 
     /// The latency for frames arriving that way: the paced one when measured, else back to back.
     [[nodiscard]] const LatencyStats& latencyFor(FrameArrival arrival) const
@@ -47,8 +50,9 @@ struct ProfileLevel
 /// truth: `profiles/<model>.<device>.json`, schema-versioned, written atomically.
 struct Profile
 {
-    /// 2: levels carry `latency_paced` and the protocol its frame rate. Version 1 still loads.
-    static constexpr int kSchemaVersion = 2;
+    /// 2: levels carry `latency_paced` and the protocol its frame rate; 3: levels may carry
+    /// `operating_points`. Versions 1 and 2 still load.
+    static constexpr int kSchemaVersion = 3;
 
     std::string modelName;      ///< spec name of the model
     std::string modelChecksum;  ///< SHA-256 of the model file the profile belongs to
