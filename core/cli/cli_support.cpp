@@ -100,4 +100,18 @@ void applyThreads(const QCommandLineParser& parser)
     }
 }
 
+std::optional<Platform> platformFromMode(const QString& mode)
+{
+    if (mode == "discover") {
+        return Platform::discover();
+    }
+    if (mode == "simulated") {
+        return Platform::simulated();
+    }
+    if (mode != "none") {
+        throw UsageError("--platform: expected discover, simulated or none");
+    }
+    return std::nullopt;
+}
+
 }  // namespace dofa

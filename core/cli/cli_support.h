@@ -4,10 +4,12 @@
 #include <QCommandLineParser>
 #include <QStringList>
 #include <atomic>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
 #include "data/fashion_mnist.h"
+#include "platform/platform.h"
 #include "supernet/model_file.h"
 
 namespace dofa {
@@ -39,5 +41,9 @@ ModelFile loadModelOrThrow(const std::string& path);
 FashionMnist loadFashionMnist(const QString& dir, FashionMnist::Split split);
 /// Sets torch's intra-op threads from --threads (0: leave the default).
 void applyThreads(const QCommandLineParser& parser);
+
+/// The platform of `--platform MODE`: discover, simulated, or none (nullopt). Throws UsageError
+/// for any other word.
+std::optional<Platform> platformFromMode(const QString& mode);
 
 }  // namespace dofa

@@ -252,15 +252,7 @@ int cmdRun(const QStringList& args)
         throw InputError(e.what());
     }
 
-    std::optional<Platform> platform;
-    const QString platformMode = p.value(kPlatform);
-    if (platformMode == "discover") {
-        platform = Platform::discover();
-    } else if (platformMode == "simulated") {
-        platform = Platform::simulated();
-    } else if (platformMode != "none") {
-        throw UsageError("--platform: expected discover, simulated or none");
-    }
+    std::optional<Platform> platform = platformFromMode(p.value(kPlatform));
     const bool simulatedClock =
         platform && platform->isSimulated() && p.value(kPolicy) == "energy" && !secondLatency;
 

@@ -392,14 +392,7 @@ bool sweepOperatingPoints(const QString& knobs, const QString& platformMode,
                           const LatencyOptions& backToBack, const LatencyOptions& paced,
                           Supernet net, Profile& profile, const std::string& out)
 {
-    std::optional<Platform> platform;
-    if (platformMode == "discover") {
-        platform = Platform::discover();
-    } else if (platformMode == "simulated") {
-        platform = Platform::simulated();
-    } else if (platformMode != "none") {
-        throw UsageError("--platform: expected discover, simulated or none");
-    }
+    std::optional<Platform> platform = platformFromMode(platformMode);
     std::vector<std::string> names;
     for (const QString& k : knobs.split(',', Qt::SkipEmptyParts)) {
         names.push_back(k.trimmed().toStdString());
