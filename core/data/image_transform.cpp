@@ -9,70 +9,12 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "pil_bilinear_resize.h"
 #include "seeded_random.h"
 
 namespace dofa {
 
 namespace {
-
-// PIL keeps its 8-bit resampling weights as fixed-point integers with this many fraction bits
-// (32 - 8 - 2: a sum of 8-bit pixels times weights fits an int32 with room for negative
-// lobes). Matching it, and the rounding of the weights, is what makes the output bit-identical.
-constexpr int kPrecisionBits = 22;
-
-/// Per output pixel: the first input pixel, the number of taps and their fixed-point weights.
-struct Taps
-{
-    std::vector<int> first;
-    std::vector<int> count;
-    std::vector<int32_t> weights;  ///< `width` per output pixel
-    int width = 0;
-};
-
-/// PIL's bilinear weights for a resize of `inSize` pixels to `outSize` (Resample.c,
-/// precompute_coeffs): pixel centres at (x + 0.5) * scale, a triangle of half-width 1 stretched
-/// by the scale when downscaling (the antialiasing that cv::INTER_LINEAR lacks), weights
-/// normalised to sum 1 and then rounded to fixed point. When the sizes are equal every output
-/// pixel gets one tap of weight 1, an exact copy, as PIL's skipped pass.
-Taps bilinearTaps(int inSize, int outSize)
-{
-    const double scale = static_cast<double>(inSize) / outSize;
-    const double filterScale = std::max(scale, 1.0);
-    const double support = filterScale;  // the triangle's support is 1
-    Taps taps;
-    taps.width = static_cast<int>(std::ceil(support)) * 2 + 1;
-    taps.first.resize(outSize);
-    taps.count.resize(outSize);
-    taps.weights.assign(static_cast<size_t>(outSize) * taps.width, 0);
-    std::vector<double> w(taps.width);
-    const double reciprocal = 1.0 / filterScale;  // PIL multiplies by it; dividing could differ
-    for (int xx = 0; xx < outSize; ++xx) {
-        const double center = (xx + 0.5) * scale;
-        // C casts (truncation toward zero), as PIL's.
-        const int xmin = std::max(static_cast<int>(center - support + 0.5), 0);
-        const int xmax = std::min(static_cast<int>(center + support + 0.5), inSize) - xmin;
-        double sum = 0.0;
-        for (int x = 0; x < xmax; ++x) {
-            const double d = std::abs((x + xmin - center + 0.5) * reciprocal);
-            w[x] = d < 1.0 ? 1.0 - d : 0.0;
-            sum += w[x];
-        }
-        int32_t* k = &taps.weights[static_cast<size_t>(xx) * taps.width];
-        for (int x = 0; x < xmax; ++x) {
-            const double v = sum != 0.0 ? w[x] / sum : w[x];
-            k[x] = static_cast<int32_t>(v < 0 ? -0.5 + v * (1 << kPrecisionBits)
-                                              : 0.5 + v * (1 << kPrecisionBits));
-        }
-        taps.first[xx] = xmin;
-        taps.count[xx] = xmax;
-    }
-    return taps;
-}
-
-inline uint8_t fixedToByte(int32_t acc)
-{
-    return static_cast<uint8_t>(std::clamp(acc >> kPrecisionBits, 0, 255));
-}
 
 /// PIL's ImagingBlend on 8-bit data: `base + alpha * (image - base)` in float, truncated, and
 /// clamped to 0..255 (only reachable when alpha is outside [0, 1]).
@@ -185,86 +127,10 @@ cv::Mat ImageTransform::toRgb(const cv::Mat& decoded)
 
 cv::Mat ImageTransform::resizeBilinearPil(const cv::Mat& src, cv::Size size, cv::Rect region)
 {
-    if (src.empty() || src.depth() != CV_8U) {
+    if (src.empty() || src.depth() != CV_8U)
         throw std::invalid_argument("ImageTransform::resizeBilinearPil: expects an 8-bit image");
-    }
-    if (size.width <= 0 || size.height <= 0) {
-        throw std::invalid_argument("ImageTransform::resizeBilinearPil: empty output size");
-    }
-    if (region.empty()) {
-        region = cv::Rect({0, 0}, size);
-    }
-    if ((region & cv::Rect({0, 0}, size)) != region) {
-        throw std::invalid_argument("ImageTransform::resizeBilinearPil: region outside the output");
-    }
-    const int channels = src.channels();
-    const Taps horizontal = bilinearTaps(src.cols, size.width);
-    const Taps vertical = bilinearTaps(src.rows, size.height);
-
-    // Input rows that the region's output rows read.
-    int rowFirst = src.rows, rowEnd = 0;
-    for (int y = region.y; y < region.br().y; ++y) {
-        rowFirst = std::min(rowFirst, vertical.first[y]);
-        rowEnd = std::max(rowEnd, vertical.first[y] + vertical.count[y]);
-    }
-
-    // Horizontal pass first, rounded to 8 bits, then vertical: PIL's order and rounding, in
-    // the same integer arithmetic. The vertical pass runs over taps outside and pixels inside
-    // with 32-bit accumulators, which the compiler vectorises.
-    // The intermediate rows are reused per thread: a fresh 400 KB buffer per camera frame is
-    // a fresh mapping from the allocator, and its page faults cost more than the filter.
-    thread_local cv::Mat tmp;
-    tmp.create(rowEnd - rowFirst, region.width, src.type());
-    std::vector<int32_t> acc(static_cast<size_t>(region.width) * channels);
-    for (int y = rowFirst; y < rowEnd; ++y) {
-        const uint8_t* in = src.ptr<uint8_t>(y);
-        uint8_t* out = tmp.ptr<uint8_t>(y - rowFirst);
-        for (int x = 0; x < region.width; ++x) {
-            const int xx = region.x + x;
-            const int first = horizontal.first[xx], count = horizontal.count[xx];
-            const int32_t* k = &horizontal.weights[static_cast<size_t>(xx) * horizontal.width];
-            const uint8_t* p = in + first * channels;
-            int32_t* a = &acc[static_cast<size_t>(x) * channels];
-            if (channels == 3) {  // colour frames: the three sums stay in registers
-                int32_t a0 = 1 << (kPrecisionBits - 1), a1 = a0, a2 = a0;
-                for (int t = 0; t < count; ++t) {
-                    a0 += p[3 * t] * k[t];
-                    a1 += p[3 * t + 1] * k[t];
-                    a2 += p[3 * t + 2] * k[t];
-                }
-                a[0] = a0;
-                a[1] = a1;
-                a[2] = a2;
-                continue;
-            }
-            for (int c = 0; c < channels; ++c)
-                a[c] = 1 << (kPrecisionBits - 1);
-            for (int t = 0; t < count; ++t)
-                for (int c = 0; c < channels; ++c)
-                    a[c] += p[t * channels + c] * k[t];
-        }
-        for (int i = 0; i < region.width * channels; ++i)
-            out[i] = fixedToByte(acc[static_cast<size_t>(i)]);
-    }
-
-    cv::Mat dst(region.height, region.width, src.type());
-    const int rowBytes = region.width * channels;
-    for (int y = 0; y < region.height; ++y) {
-        const int yy = region.y + y;
-        const int first = vertical.first[yy] - rowFirst, count = vertical.count[yy];
-        const int32_t* k = &vertical.weights[static_cast<size_t>(yy) * vertical.width];
-        std::fill(acc.begin(), acc.begin() + rowBytes, 1 << (kPrecisionBits - 1));
-        for (int t = 0; t < count; ++t) {
-            const uint8_t* row = tmp.ptr<uint8_t>(first + t);
-            const int32_t w = k[t];
-            int32_t* a = acc.data();
-            for (int i = 0; i < rowBytes; ++i)
-                a[i] += row[i] * w;
-        }
-        uint8_t* out = dst.ptr<uint8_t>(y);
-        for (int i = 0; i < rowBytes; ++i)
-            out[i] = fixedToByte(acc[static_cast<size_t>(i)]);
-    }
+    cv::Mat dst;
+    PilBilinearResize(src.size(), size, region).apply(src, dst);
     return dst;
 }
 

@@ -22,7 +22,7 @@ namespace dofa {
 ///
 /// Resampling: torchvision on PIL images resizes with PIL's bilinear filter, which widens the
 /// triangle kernel by the scale factor when downscaling (antialiasing) and rounds to 8 bits
-/// between its horizontal and vertical passes; resizeBilinearPil does the same arithmetic.
+/// between its horizontal and vertical passes; PilBilinearResize does the same arithmetic.
 /// Measured against torchvision 0.14.1 / PIL 9.4 (Debian 12) on the same decoded files, the
 /// tst_image_transform fixtures plus two 720x477 JPEG photos, r = 128, 160, 192, 224, as max /
 /// mean absolute difference in normalised units (after /255 and /std):

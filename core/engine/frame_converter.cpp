@@ -2,6 +2,8 @@
 #include "frame_converter.h"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -12,6 +14,7 @@
 #include <torch/types.h>
 
 #include "data/image_transform.h"
+#include "data/pil_bilinear_resize.h"
 
 namespace dofa {
 
@@ -30,9 +33,28 @@ InputContract fashionMnistContract(InputContract::Invert invert)
 
 }  // namespace
 
-FrameConverter::FrameConverter(Invert invert) : m_contract(fashionMnistContract(invert)) {}
+/// One (frame size, pixel type, resolution)'s resize and output buffer.
+struct FrameConverter::Buffers
+{
+    struct Entry
+    {
+        cv::Size frame;
+        int type = 0;
+        int resolution = 0;
+        std::optional<PilBilinearResize> resize;  ///< ShorterSideCentreCrop only
+        torch::Tensor tensor;
+    };
+    static constexpr size_t kEntries = 8;
+    std::vector<Entry> entries;  ///< oldest first
+    cv::Mat gray;                ///< GrayCentreSquare: the frame in gray, reused
+};
 
-FrameConverter::FrameConverter(const InputContract& contract) : m_contract(contract)
+FrameConverter::FrameConverter(Invert invert)
+    : m_contract(fashionMnistContract(invert)), m_buffers(std::make_unique<Buffers>())
+{}
+
+FrameConverter::FrameConverter(const InputContract& contract)
+    : m_contract(contract), m_buffers(std::make_unique<Buffers>())
 {
     if (!contract.isSet())
         throw std::invalid_argument("FrameConverter: the model has no input contract");
@@ -41,9 +63,30 @@ FrameConverter::FrameConverter(const InputContract& contract) : m_contract(contr
         throw std::invalid_argument("FrameConverter: crop fraction " +
                                     std::to_string(contract.cropFraction) +
                                     " (only OFA's 0.875 is implemented)");
+    if (contract.resize == InputContract::Resize::ShorterSideCentreCrop && contract.channels != 3)
+        throw std::invalid_argument("FrameConverter: the centre crop makes 3 channels, the "
+                                    "contract says " +
+                                    std::to_string(contract.channels));
     if (contract.resize == InputContract::Resize::GrayCentreSquare && contract.nativeSize < 1)
         throw std::invalid_argument("FrameConverter: native size must be >= 1");
 }
+
+FrameConverter::FrameConverter(const FrameConverter& other)
+    : m_contract(other.m_contract), m_buffers(std::make_unique<Buffers>())
+{}
+
+FrameConverter& FrameConverter::operator=(const FrameConverter& other)
+{
+    if (this != &other) {
+        m_contract = other.m_contract;
+        m_buffers = std::make_unique<Buffers>();
+    }
+    return *this;
+}
+
+FrameConverter::FrameConverter(FrameConverter&&) noexcept = default;
+FrameConverter& FrameConverter::operator=(FrameConverter&&) noexcept = default;
+FrameConverter::~FrameConverter() = default;
 
 bool FrameConverter::looksDarkOnLight(const cv::Mat& gray)
 {
@@ -63,98 +106,91 @@ bool FrameConverter::looksDarkOnLight(const cv::Mat& gray)
     return borderMean > centreMean;
 }
 
-cv::Mat FrameConverter::toModelImage(const cv::Mat& frame, int resolution) const
+const at::Tensor& FrameConverter::convert(const cv::Mat& frame, int resolution)
 {
-    if (frame.empty()) {
+    if (frame.empty())
         throw std::invalid_argument("FrameConverter: empty frame");
-    }
     if (frame.depth() != CV_8U ||
-        (frame.channels() != 1 && frame.channels() != 3 && frame.channels() != 4)) {
+        (frame.channels() != 1 && frame.channels() != 3 && frame.channels() != 4))
         throw std::invalid_argument("FrameConverter: unsupported pixel type " +
                                     cv::typeToString(frame.type()) +
                                     " (expected 8-bit gray, BGR or BGRA)");
+    const bool crop = m_contract.resize == InputContract::Resize::ShorterSideCentreCrop;
+    if (crop && resolution < 1)
+        throw std::invalid_argument("FrameConverter: no resolution for the centre crop");
+    if (!m_buffers)  // moved from
+        m_buffers = std::make_unique<Buffers>();
+    const int r = crop ? resolution : m_contract.nativeSize;
+
+    auto& entries = m_buffers->entries;
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const Buffers::Entry& e) {
+        return e.frame == frame.size() && e.type == frame.type() && e.resolution == r;
+    });
+    if (it == entries.end()) {
+        if (entries.size() == Buffers::kEntries)
+            entries.erase(entries.begin());
+        Buffers::Entry e;
+        e.frame = frame.size();
+        e.type = frame.type();
+        e.resolution = r;
+        if (crop) {
+            const cv::Size size = ImageTransform::shorterSideSize(
+                frame.size(), ImageTransform::evalResizeSize(r));
+            e.resize.emplace(frame.size(), size, ImageTransform::centerCropRect(size, r));
+            e.tensor = torch::empty({1, 3, r, r}, torch::kUInt8);
+        } else {
+            e.tensor = torch::empty({1, r, r}, torch::kUInt8);
+        }
+        entries.push_back(std::move(e));
+        it = entries.end() - 1;
     }
-    if (m_contract.resize == InputContract::Resize::ShorterSideCentreCrop) {
-        if (resolution < 1)
-            throw std::invalid_argument("FrameConverter: no resolution for the centre crop");
-        if (frame.type() != CV_8UC3)
-            return ImageTransform::eval(resolution).apply(frame);
-        // A camera's BGR frame: resize and crop first, then swap to RGB on the small crop
-        // only (the filter treats channels alike, so the pixels equal ImageTransform's); this
-        // halves the cost on a 1280x720 frame (bench/image_data_bench).
-        const cv::Size size = ImageTransform::shorterSideSize(
-            frame.size(), ImageTransform::evalResizeSize(resolution));
-        const cv::Mat bgr = ImageTransform::resizeBilinearPil(
-            frame, size, ImageTransform::centerCropRect(size, resolution));
-        cv::Mat rgb;
-        cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-        return rgb;
+    std::uint8_t* out = it->tensor.data_ptr<std::uint8_t>();
+    if (!crop) {
+        convertGray(frame, cv::Mat(r, r, CV_8UC1, out));
+        return it->tensor;
     }
-    return toGrayImage(frame);
+    // Resized straight into the tensor's planes in the contract's colour order: no RGB image,
+    // no HWC-to-CHW copy.
+    const bool bgrOut = m_contract.colour == InputContract::ColourOrder::BGR;
+    std::array<int, 3> channelOf{{0, 0, 0}};  // gray: three equal planes
+    if (frame.channels() >= 3)
+        channelOf = bgrOut ? std::array<int, 3>{{0, 1, 2}} : std::array<int, 3>{{2, 1, 0}};
+    it->resize->applyPlanar(frame, out, channelOf);
+    return it->tensor;
 }
 
-cv::Mat FrameConverter::toGrayImage(const cv::Mat& frame) const
+at::Tensor FrameConverter::toTensor(const cv::Mat& frame, int resolution)
+{
+    return convert(frame, resolution).clone();
+}
+
+void FrameConverter::convertGray(const cv::Mat& frame, const cv::Mat& out)
 {
     const int size = m_contract.nativeSize;
     const bool modelSized = frame.type() == CV_8UC1 && frame.cols == size && frame.rows == size;
 
-    cv::Mat gray;
-    switch (frame.type()) {
-        case CV_8UC1:
-            gray = frame;
-            break;
-        case CV_8UC3:
-            cv::cvtColor(frame, gray, cv::COLOR_BGR2GRAY);
-            break;
-        case CV_8UC4:
-            cv::cvtColor(frame, gray, cv::COLOR_BGRA2GRAY);
-            break;
-        default:
-            throw std::invalid_argument("FrameConverter: unsupported pixel type " +
-                                        cv::typeToString(frame.type()) +
-                                        " (expected 8-bit gray, BGR or BGRA)");
+    cv::Mat gray = frame;
+    if (frame.type() != CV_8UC1) {
+        cv::cvtColor(frame, m_buffers->gray,
+                     frame.type() == CV_8UC3 ? cv::COLOR_BGR2GRAY : cv::COLOR_BGRA2GRAY);
+        gray = m_buffers->gray;
     }
 
     const int side = std::min(gray.cols, gray.rows);
     const cv::Mat square =
         gray(cv::Rect((gray.cols - side) / 2, (gray.rows - side) / 2, side, side));
-    cv::Mat image;
-    if (side == size) {
-        image = square.clone();  // the caller's frame may be reused by its capture
-    } else {
+    cv::Mat image = out;  // a header on the tensor: OpenCV writes into it, allocating nothing
+    if (side == size)
+        square.copyTo(image);
+    else
         cv::resize(square, image, cv::Size(size, size), 0, 0, cv::INTER_AREA);
-    }
 
     // A frame already in model format is a dataset image (no camera delivers 28x28), and
     // the rule would flip the few dataset garments that fill their frame.
     const bool flip = m_contract.invert == Invert::Always ||
                       (m_contract.invert == Invert::Auto && !modelSized && looksDarkOnLight(image));
-    if (flip) {
+    if (flip)
         cv::bitwise_not(image, image);
-    }
-    return image;
-}
-
-at::Tensor FrameConverter::toTensor(const cv::Mat& frame, int resolution) const
-{
-    const cv::Mat image = toModelImage(frame, resolution);
-    const int c = image.channels();
-    torch::Tensor t = c == 1 ? torch::empty({1, image.rows, image.cols}, torch::kUInt8)
-                             : torch::empty({1, c, image.rows, image.cols}, torch::kUInt8);
-    const std::size_t rowBytes = static_cast<std::size_t>(image.cols) * c;
-    std::uint8_t* out = t.data_ptr<std::uint8_t>();
-    if (c == 1) {
-        for (int y = 0; y < image.rows; ++y)
-            std::memcpy(out + y * rowBytes, image.ptr<std::uint8_t>(y), rowBytes);
-        return t;
-    }
-    // HWC (OpenCV) to CHW (the network's layout): cv::split writes straight into the planes.
-    std::vector<cv::Mat> planes;
-    for (int k = 0; k < c; ++k)
-        planes.emplace_back(image.rows, image.cols, CV_8UC1,
-                            out + static_cast<std::size_t>(k) * image.rows * image.cols);
-    cv::split(image, planes);
-    return t;
 }
 
 }  // namespace dofa

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <memory>
+
 #include <opencv2/core/mat.hpp>
 
 #include "supernet/input_contract.h"
@@ -32,30 +34,44 @@ public:
     /// Throws std::invalid_argument on a contract it cannot apply (unset, or a crop fraction
     /// other than OFA's 0.875).
     explicit FrameConverter(const InputContract& contract);
+    /// A copy converts alike; it starts with buffers of its own.
+    FrameConverter(const FrameConverter& other);
+    FrameConverter& operator=(const FrameConverter& other);
+    FrameConverter(FrameConverter&&) noexcept;
+    FrameConverter& operator=(FrameConverter&&) noexcept;
+    ~FrameConverter();
 
     [[nodiscard]] const InputContract& contract() const { return m_contract; }
     [[nodiscard]] Invert invert() const { return m_contract.invert; }
     void setInvert(Invert invert) { m_contract.invert = invert; }
 
-    /// 8-bit gray, BGR or BGRA of any size -> the model image, owning its pixels:
-    /// GrayCentreSquare: CV_8UC1 nativeSize x nativeSize (grayscale, centre crop to a square,
-    /// INTER_AREA resize, inversion as configured; a frame that already is nativeSize gray,
-    /// a data set image, comes back bit-identical under Auto), `resolution` unused;
-    /// ShorterSideCentreCrop: CV_8UC3 RGB resolution x resolution.
-    /// Throws std::invalid_argument for an empty frame or another pixel type.
-    [[nodiscard]] cv::Mat toModelImage(const cv::Mat& frame, int resolution = 0) const;
+    /// 8-bit gray, BGR or BGRA of any size -> the model's uint8 tensor, in a buffer the
+    /// converter keeps, valid until the next call:
+    /// - GrayCentreSquare: (1, n, n), n the native size: grayscale, centre crop to a square,
+    ///   INTER_AREA resize, inversion as configured (a frame that already is n x n gray, a data
+    ///   set image, comes back bit-identical under Auto); `resolution` unused;
+    /// - ShorterSideCentreCrop: (1, 3, r, r) planes in the contract's colour order, r =
+    ///   `resolution`, the pixels of ImageTransform::eval(r) (bit-identical).
+    /// The resize and the buffer are kept per (frame size, pixel type, resolution), the last
+    /// eight of them: a camera's frames, at every level's resolution, cost no allocation after
+    /// the first frame at each, so a level switch allocates nothing either.
+    /// Throws std::invalid_argument for an empty frame, another pixel type, or no resolution
+    /// for a crop.
+    const at::Tensor& convert(const cv::Mat& frame, int resolution = 0);
 
-    /// toModelImage() as a uint8 tensor that owns its memory: (1, n, n) gray or (1, 3, r, r).
-    [[nodiscard]] at::Tensor toTensor(const cv::Mat& frame, int resolution = 0) const;
+    /// convert() into a tensor of its own.
+    [[nodiscard]] at::Tensor toTensor(const cv::Mat& frame, int resolution = 0);
 
     /// The Auto rule on a gray image: true when the mean of the outer ring (an eighth of the
     /// side wide, at least one pixel) is brighter than the mean of the central half.
     [[nodiscard]] static bool looksDarkOnLight(const cv::Mat& gray);
 
 private:
-    [[nodiscard]] cv::Mat toGrayImage(const cv::Mat& frame) const;
+    struct Buffers;
+    void convertGray(const cv::Mat& frame, const cv::Mat& out);
 
     InputContract m_contract;
+    std::unique_ptr<Buffers> m_buffers;
 };
 
 }  // namespace dofa

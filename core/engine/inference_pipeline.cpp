@@ -132,8 +132,8 @@ void InferencePipeline::runLane(LaneState& state)
             // The latency is what the model costs per frame: conversion, preprocessing,
             // forward and arg-max, not the wait for the next frame.
             const std::int64_t start = nowNs();
-            const torch::Tensor image =
-                state.converter.toTensor(frame.image, state.lane.model->resolution());
+            const torch::Tensor& image =
+                state.converter.convert(frame.image, state.lane.model->resolution());
             const torch::Tensor logits = state.lane.model->forward(image);
             // Top-3 of 1 x classes logits: a few microseconds, inside the timed span because
             // it is part of what a frame costs the application. The prediction is the first of

@@ -3,6 +3,7 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -50,6 +51,21 @@ bool hasFashionMnist()
 {
     return std::filesystem::exists(FashionMnist::defaultDir() + "/t10k-labels-idx1-ubyte.gz") ||
            std::filesystem::exists(FashionMnist::defaultDir() + "/t10k-labels-idx1-ubyte");
+}
+
+// The converter's tensor as an OpenCV image: (1, n, n) gray as it is, (1, 3, r, r) planes as
+// an HWC image. The converter is a copy: tests convert with temporaries and const ones.
+cv::Mat modelImage(FrameConverter converter, const cv::Mat& frame, int resolution = 0)
+{
+    const torch::Tensor& t = converter.convert(frame, resolution);
+    if (t.dim() == 3)
+        return cv::Mat(static_cast<int>(t.size(1)), static_cast<int>(t.size(2)), CV_8UC1,
+                       t.data_ptr<std::uint8_t>())
+            .clone();
+    const torch::Tensor hwc = t[0].permute({1, 2, 0}).contiguous();
+    return cv::Mat(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), CV_8UC3,
+                   hwc.data_ptr<std::uint8_t>())
+        .clone();
 }
 
 bool identical(const cv::Mat& a, const cv::Mat& b)
@@ -235,7 +251,7 @@ private Q_SLOTS:
         QVERIFY(source->hasLabels());
         const FashionMnist ds =
             FashionMnist::load(FashionMnist::defaultDir(), FashionMnist::Split::Test);
-        const FrameConverter converter;
+        FrameConverter converter;
         Frame f;
         std::array<int, 10> perClass{};
         std::int64_t n = 0;
@@ -480,8 +496,8 @@ private Q_SLOTS:
         cv::Mat image(28, 28, CV_8UC1);
         cv::randu(image, 0, 256);
         image.row(0).setTo(255);  // a bright border must not trigger inversion here
-        const FrameConverter converter;
-        const cv::Mat out = converter.toModelImage(image);
+        FrameConverter converter;
+        const cv::Mat out = modelImage(converter, image);
         QVERIFY(identical(out, image));
         QVERIFY(out.data != image.data);
 
@@ -500,7 +516,7 @@ private Q_SLOTS:
         frame(cv::Rect(0, 0, 80, 480)).setTo(cv::Scalar(0, 0, 255));
         frame(cv::Rect(560, 0, 80, 480)).setTo(cv::Scalar(0, 0, 255));
         frame(cv::Rect(200, 120, 240, 240)).setTo(cv::Scalar(255, 255, 255));
-        const cv::Mat out = FrameConverter().toModelImage(frame);
+        const cv::Mat out = modelImage(FrameConverter(), frame);
         QCOMPARE(out.type(), CV_8UC1);
         QCOMPARE(out.cols, 28);
         QCOMPARE(out.rows, 28);
@@ -510,9 +526,9 @@ private Q_SLOTS:
 
         cv::Mat bgra;
         cv::cvtColor(frame, bgra, cv::COLOR_BGR2BGRA);
-        QVERIFY(identical(FrameConverter().toModelImage(bgra), out));
+        QVERIFY(identical(modelImage(FrameConverter(), bgra), out));
         const cv::Mat portrait(100, 60, CV_8UC1, cv::Scalar(0));
-        QCOMPARE(FrameConverter().toModelImage(portrait).size(), cv::Size(28, 28));
+        QCOMPARE(modelImage(FrameConverter(), portrait).size(), cv::Size(28, 28));
     }
 
     void converterInversionRule()
@@ -525,36 +541,36 @@ private Q_SLOTS:
         QVERIFY(FrameConverter::looksDarkOnLight(gray));
         QVERIFY(!FrameConverter::looksDarkOnLight(255 - gray));
 
-        const cv::Mat autoOut = FrameConverter().toModelImage(photo);
+        const cv::Mat autoOut = modelImage(FrameConverter(), photo);
         QVERIFY(autoOut.at<std::uint8_t>(14, 14) > 200);  // light on dark now
         QVERIFY(autoOut.at<std::uint8_t>(1, 1) < 60);
-        const cv::Mat never = FrameConverter(FrameConverter::Invert::Never).toModelImage(photo);
+        const cv::Mat never = modelImage(FrameConverter(FrameConverter::Invert::Never), photo);
         QVERIFY(never.at<std::uint8_t>(14, 14) < 60);
         QVERIFY(cv::norm(autoOut, 255 - never, cv::NORM_INF) == 0);
 
         // Already light on dark: Auto leaves it, Always flips it.
         cv::Mat lightOnDark;
         cv::bitwise_not(photo, lightOnDark);
-        const cv::Mat kept = FrameConverter().toModelImage(lightOnDark);
+        const cv::Mat kept = modelImage(FrameConverter(), lightOnDark);
         QVERIFY(kept.at<std::uint8_t>(14, 14) > 200);
         QVERIFY(cv::norm(kept, autoOut, cv::NORM_INF) <= 1);  // rounding in the resize only
         const cv::Mat always =
-            FrameConverter(FrameConverter::Invert::Always).toModelImage(lightOnDark);
+            modelImage(FrameConverter(FrameConverter::Invert::Always), lightOnDark);
         QVERIFY(always.at<std::uint8_t>(14, 14) < 60);
     }
 
     void converterRejectsUnsupportedFrames()
     {
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, FrameConverter().toModelImage(cv::Mat()));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, modelImage(FrameConverter(), cv::Mat()));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 FrameConverter().toModelImage(cv::Mat(10, 10, CV_32FC1)));
+                                 modelImage(FrameConverter(), cv::Mat(10, 10, CV_32FC1)));
     }
 
     // --- input contracts and image folders --------------------------------------------
 
-    /// OFA's contract: a camera's BGR frame becomes RGB, shorter side to ceil(r/0.875) with
-    /// PIL's filter, centre crop r, CHW; the converter's shortcut (resize before the colour
-    /// swap) gives exactly ImageTransform's pixels, at the resolution it is asked for.
+    /// OFA's contract: a camera's BGR frame becomes RGB planes, shorter side to ceil(r/0.875)
+    /// with PIL's filter, centre crop r: exactly ImageTransform's pixels (the folder path's),
+    /// for landscape and portrait frames, gray and BGRA, at the resolution asked.
     void converterFollowsTheImagenetContract()
     {
         InputContract contract;
@@ -562,26 +578,67 @@ private Q_SLOTS:
         contract.colour = InputContract::ColourOrder::RGB;
         contract.resize = InputContract::Resize::ShorterSideCentreCrop;
         contract.cropFraction = 0.875;
-        const FrameConverter converter(contract);
-        cv::Mat frame(72, 128, CV_8UC3);
-        cv::randu(frame, 0, 256);
-        for (const int r : {32, 40}) {
-            const at::Tensor t = converter.toTensor(frame, r);
-            QCOMPARE(t.sizes().vec(), (std::vector<int64_t>{1, 3, r, r}));
-            const cv::Mat expected = ImageTransform::eval(r).apply(frame);  // RGB, HWC
-            QCOMPARE(converter.toModelImage(frame, r).size(), cv::Size(r, r));
-            for (int c = 0; c < 3; ++c)
-                for (int y = 0; y < r; y += 7)
-                    for (int x = 0; x < r; x += 5)
-                        QCOMPARE(t[0][c][y][x].item<int>(),
-                                 static_cast<int>(expected.at<cv::Vec3b>(y, x)[c]));
+        FrameConverter converter(contract);
+        cv::RNG rng(7);
+        for (const cv::Size size : {cv::Size(128, 72), cv::Size(61, 97), cv::Size(40, 40)}) {
+            cv::Mat bgr(size, CV_8UC3);
+            rng.fill(bgr, cv::RNG::UNIFORM, 0, 256);
+            cv::Mat gray, bgra;
+            cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+            cv::cvtColor(bgr, bgra, cv::COLOR_BGR2BGRA);
+            for (const cv::Mat& frame : {bgr, gray, bgra})
+                for (const int r : {32, 40}) {
+                    const at::Tensor t = converter.toTensor(frame, r);
+                    QCOMPARE(t.sizes().vec(), (std::vector<int64_t>{1, 3, r, r}));
+                    QVERIFY(identical(modelImage(converter, frame, r),
+                                      ImageTransform::eval(r).apply(frame)));
+                }
         }
-        // Gray and BGRA frames take ImageTransform's own path.
-        cv::Mat gray(50, 60, CV_8UC1, cv::Scalar(90));
-        QCOMPARE(converter.toTensor(gray, 32)[0][1][5][5].item<int>(), 90);
+        cv::Mat frame(72, 128, CV_8UC3, cv::Scalar(10, 20, 30));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, (void)converter.toTensor(frame, 0));
+        // A BGR contract gets the planes in its own order.
+        InputContract bgrContract = contract;
+        bgrContract.colour = InputContract::ColourOrder::BGR;
+        const at::Tensor t = FrameConverter(bgrContract).toTensor(frame, 32);
+        QCOMPARE(t[0][0][3][3].item<int>(), 10);
+        QCOMPARE(t[0][2][3][3].item<int>(), 30);
+        QCOMPARE(converter.toTensor(frame, 32)[0][0][3][3].item<int>(), 30);
         contract.cropFraction = 0.9;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, FrameConverter{contract});
+    }
+
+    /// A camera's frames, at every level's resolution: after the first frame at each, the
+    /// converter writes into the same buffers (no allocation per frame nor per level switch),
+    /// and a buffer reused never carries the previous frame's pixels.
+    void converterReusesItsBuffersAcrossLevelSwitches()
+    {
+        InputContract contract;
+        contract.channels = 3;
+        contract.colour = InputContract::ColourOrder::RGB;
+        contract.resize = InputContract::Resize::ShorterSideCentreCrop;
+        contract.cropFraction = 0.875;
+        FrameConverter converter(contract);
+        cv::Mat a(90, 160, CV_8UC3), b(90, 160, CV_8UC3);
+        cv::randu(a, 0, 256);
+        cv::randu(b, 0, 256);
+        const std::vector<int> resolutions{32, 48, 40};
+        std::map<int, const void*> buffer;
+        for (int r : resolutions)
+            buffer[r] = converter.convert(a, r).data_ptr();
+        for (int round = 0; round < 3; ++round)
+            for (int r : resolutions) {
+                const cv::Mat& frame = (round + r) % 2 ? a : b;
+                const at::Tensor& t = converter.convert(frame, r);
+                QCOMPARE(t.data_ptr(), buffer[r]);
+                cv::Mat expected = ImageTransform::eval(r).apply(frame);  // HWC RGB
+                const torch::Tensor planes =
+                    torch::from_blob(expected.data, {r, r, 3}, torch::kUInt8).permute({2, 0, 1});
+                QVERIFY(torch::equal(t[0], planes));
+            }
+        // Fashion-MNIST's gray path keeps its buffer too.
+        FrameConverter gray;
+        const void* p = gray.convert(a).data_ptr();
+        QCOMPARE(gray.convert(b).data_ptr(), p);
     }
 
     /// folder:DIR replays an image folder with its labels, in order, skipping what does not
