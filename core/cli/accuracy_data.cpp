@@ -5,12 +5,15 @@
 #include <QFileInfo>
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "cli_support.h"
 #include "data/folder_image_set.h"
+#include "data/image_loader.h"
 #include "data/image_folder.h"
 #include "data/model_image_folder.h"
 #include "data/tensor_image_set.h"
+#include "engine/frame_converter.h"
 #include "train/augmented_tensor_set.h"
 
 namespace dofa {
@@ -71,46 +74,79 @@ void warn(const std::string& message)
     std::fprintf(stderr, "warning: %s\n", message.c_str());
 }
 
+/// One part of an image-folder split: its samples, the folder they were listed from, and a
+/// name for a reader.
+struct FolderPart
+{
+    std::vector<ImageSample> samples;
+    std::string root;
+    std::string name;
+};
+
+/// A gray model (Fashion-MNIST's contract) on an image folder: every image decoded once and
+/// converted as a camera frame is (FrameConverter: gray, centre square, INTER_AREA to the
+/// native size, inversion by the contract's rule), then held in memory like the data set's own
+/// images, on which the model's resize to each level's resolution runs. Images that do not
+/// decode are skipped with a warning.
+struct GrayImages
+{
+    torch::Tensor images;  ///< uint8 (N, n, n)
+    torch::Tensor labels;  ///< int64 (N)
+    std::string identity;  ///< FolderImageSet::identity of the samples
+};
+
+GrayImages decodeGray(const FolderPart& part, const ModelFile& model)
+{
+    FrameConverter converter(model.inputContract());
+    std::vector<torch::Tensor> images;
+    std::vector<std::int64_t> labels;
+    for (const ImageSample& s : part.samples) {
+        std::string error;
+        const cv::Mat decoded = ImageLoader::decode(s.path, error);
+        if (decoded.empty()) {
+            warn(s.path + ": " + error + " (skipped)");
+            continue;
+        }
+        images.push_back(converter.toTensor(decoded)[0]);
+        labels.push_back(s.label);
+    }
+    if (images.empty())
+        throw InputError(part.name + ": no image decodes");
+    return {torch::stack(images), torch::tensor(labels, torch::kInt64),
+            FolderImageSet::identity(part.samples, part.root)};
+}
+
 AccuracyData imageFolders(const QString& dataDir, const QString& calibDir, const ModelFile& model,
                           const AccuracyDataOptions& options)
 {
     const InputContract& contract = model.inputContract();
-    if (contract.resize != InputContract::Resize::ShorterSideCentreCrop ||
-        contract.cropFraction != 0.875 || contract.channels != 3)
+    const bool gray = contract.resize == InputContract::Resize::GrayCentreSquare;
+    if (!gray && (contract.cropFraction != 0.875 || contract.channels != 3))
         throw UsageError("model " + model.spec.name +
                          ": image folders are read with OFA's ImageNet transform (3 channels, "
-                         "shorter side to r/0.875, centre crop); this model's input contract is "
-                         "another (" +
+                         "shorter side to r/0.875, centre crop) or Fashion-MNIST's gray one; "
+                         "this model's input contract is another (" +
                          std::string(resizeName(contract.resize)) + ", " +
                          std::to_string(contract.channels) + " channels)");
-    FolderImageSet::Options o;
-    o.threads = options.decodeThreads;
-    o.seed = options.seed;
-    o.onWarning = warn;
+
+    // The split: evaluation (a seeded subset under --limit), calibration and search.
     const ImageFolder evalFolder = openFolder(dataDir.toStdString(), model);
-    o.root = evalFolder.root();
     for (const std::string& w : evalFolder.warnings())
         warn(w);
     const std::string seedText = ", seed " + std::to_string(options.seed);
-    AccuracyData data;
-    if (options.limit > 0 && static_cast<size_t>(options.limit) < evalFolder.size()) {
-        data.evaluation = std::make_shared<FolderImageSet>(
-            evalFolder.subset(static_cast<size_t>(options.limit), options.seed).samples(),
-            evalFolder.root() + " (" + std::to_string(options.limit) + " of " +
-                std::to_string(evalFolder.size()) + " images" + seedText + ")",
-            FolderImageSet::Use::Evaluation, o);
-    } else {
-        data.evaluation = std::make_shared<FolderImageSet>(
-            evalFolder.samples(),
-            evalFolder.root() + " (" + std::to_string(evalFolder.size()) + " images)",
-            FolderImageSet::Use::Evaluation, o);
-    }
+    FolderPart evaluation{evalFolder.samples(), evalFolder.root(),
+                          evalFolder.root() + " (" + std::to_string(evalFolder.size()) +
+                              " images)"};
+    if (options.limit > 0 && static_cast<size_t>(options.limit) < evalFolder.size())
+        evaluation = {evalFolder.subset(static_cast<size_t>(options.limit), options.seed).samples(),
+                      evalFolder.root(),
+                      evalFolder.root() + " (" + std::to_string(options.limit) + " of " +
+                          std::to_string(evalFolder.size()) + " images" + seedText + ")"};
     const ImageFolder calibFolder =
         calibDir.isEmpty() ? evalFolder : openFolder(calibDir.toStdString(), model);
     if (!calibDir.isEmpty())
         for (const std::string& w : calibFolder.warnings())
             warn(w);
-    o.root = calibFolder.root();
     const std::string from =
         calibFolder.root() +
         (calibDir.isEmpty() ? " (the evaluation folder: no --calib-data)" : "");
@@ -120,10 +156,10 @@ AccuracyData imageFolders(const QString& dataDir, const QString& calibDir, const
         calibFolder.subset(calibFolder.size(), options.seed).samples();
     const size_t calibCount =
         std::min(order.size(), static_cast<size_t>(options.calibrationImages));
-    data.calibration = std::make_shared<FolderImageSet>(
+    const FolderPart calibration{
         std::vector<ImageSample>(order.begin(), order.begin() + static_cast<long>(calibCount)),
-        from + ", " + std::to_string(calibCount) + " images" + seedText,
-        FolderImageSet::Use::Calibration, o);
+        calibFolder.root(), from + ", " + std::to_string(calibCount) + " images" + seedText};
+    std::optional<FolderPart> search;
     if (options.searchImages > 0) {
         const size_t searchCount =
             std::min(order.size() - calibCount, static_cast<size_t>(options.searchImages));
@@ -132,13 +168,44 @@ AccuracyData imageFolders(const QString& dataDir, const QString& calibDir, const
                              " images go to BN calibration (--calib-images " +
                              std::to_string(options.calibrationImages) +
                              "); the search needs images held out from it");
-        data.search = std::make_shared<FolderImageSet>(
+        search = FolderPart{
             std::vector<ImageSample>(order.begin() + static_cast<long>(calibCount),
                                      order.begin() + static_cast<long>(calibCount + searchCount)),
+            calibFolder.root(),
             from + ", " + std::to_string(searchCount) + " images after the calibration's" +
-                seedText + " (held out from calibration)",
-            FolderImageSet::Use::Evaluation, o);
+                seedText + " (held out from calibration)"};
     }
+
+    AccuracyData data;
+    if (gray) {
+        // In memory, named by the files' identity so that accuracy caches follow the data.
+        auto tensorSet = [&](const FolderPart& part) {
+            const GrayImages g = decodeGray(part, model);
+            return std::make_shared<TensorImageSet>(g.images, g.labels,
+                                                    "gray, " + g.identity);
+        };
+        data.evaluation = tensorSet(evaluation);
+        const GrayImages c = decodeGray(calibration, model);
+        BnCalibrationOptions o;
+        o.images = static_cast<int>(c.images.size(0));
+        o.seed = options.seed;
+        data.calibration = std::make_shared<AugmentedTensorSet>(c.images, o, c.identity);
+        if (search)
+            data.search = tensorSet(*search);
+        return data;
+    }
+    FolderImageSet::Options o;
+    o.threads = options.decodeThreads;
+    o.seed = options.seed;
+    o.onWarning = warn;
+    auto folderSet = [&](const FolderPart& part, FolderImageSet::Use use) {
+        o.root = part.root;
+        return std::make_shared<FolderImageSet>(part.samples, part.name, use, o);
+    };
+    data.evaluation = folderSet(evaluation, FolderImageSet::Use::Evaluation);
+    data.calibration = folderSet(calibration, FolderImageSet::Use::Calibration);
+    if (search)
+        data.search = folderSet(*search, FolderImageSet::Use::Evaluation);
     return data;
 }
 

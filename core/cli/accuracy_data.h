@@ -36,8 +36,11 @@ struct AccuracyData
 /// - `dataDir` a Fashion-MNIST directory (IDX files), or empty for a 1-channel model:
 ///   Fashion-MNIST as before (calibration on its training images, evaluation on its test set,
 ///   the search set held out from the training images);
-/// - `dataDir` an image folder (class folders or labels.csv, ImageFolder), for a model whose
-///   contract is OFA's ImageNet evaluation: evaluation on it (a seeded subset under --limit),
+/// - `dataDir` an image folder (class folders or labels.csv, ImageFolder), for any model: with
+///   OFA's ImageNet contract read by FolderImageSet (decoded again on every pass); with
+///   Fashion-MNIST's gray contract decoded once, converted as a camera frame is (FrameConverter)
+///   and held in memory, calibrated with the data set's own augmentation. Evaluation on it (a
+///   seeded subset under --limit),
 ///   calibration on `calibDir` (ImageNet train, as the reference) or, without it, on the
 ///   evaluation folder itself (said in the protocol). Class folders are matched by name to the
 ///   model's class names; folders named otherwise (ImageNet wnids) are numbered in sorted order

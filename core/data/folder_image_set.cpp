@@ -10,10 +10,8 @@
 
 namespace dofa {
 
-namespace {
-
-/// SHA-256 of "relative path\tlabel\tsize\n" per sample, in order (see the header).
-std::string identity(const std::vector<ImageSample>& samples, const std::string& root)
+/// SHA-256 of "relative path\tlabel\tsize\n" per sample, in order.
+std::string FolderImageSet::identity(const std::vector<ImageSample>& samples, const std::string& root)
 {
     namespace fs = std::filesystem;
     QCryptographicHash hash(QCryptographicHash::Sha256);
@@ -29,8 +27,6 @@ std::string identity(const std::vector<ImageSample>& samples, const std::string&
     return std::to_string(samples.size()) + " images, sha256 " +
            hash.result().toHex().left(16).toStdString();
 }
-
-}  // namespace
 
 FolderImageSet::FolderImageSet(std::vector<ImageSample> samples, std::string name, Use use,
                                Options options)

@@ -46,6 +46,9 @@ public:
         return static_cast<std::int64_t>(m_samples.size());
     }
     [[nodiscard]] QJsonObject describe() const override;
+    /// The identity of a list of samples: "N images, sha256 <16 hex digits>" over each
+    /// sample's path relative to `root` (the path itself when empty), label and file size.
+    static std::string identity(const std::vector<ImageSample>& samples, const std::string& root);
     void forEachBatch(int resolution, int batchSize, const BatchFn& fn) const override;
 
     /// Distinct files skipped so far.

@@ -167,7 +167,7 @@ at::Tensor FrameConverter::toTensor(const cv::Mat& frame, int resolution)
 void FrameConverter::convertGray(const cv::Mat& frame, const cv::Mat& out)
 {
     const int size = m_contract.nativeSize;
-    const bool modelSized = frame.type() == CV_8UC1 && frame.cols == size && frame.rows == size;
+    const bool modelSized = frame.cols == size && frame.rows == size;
 
     cv::Mat gray = frame;
     if (frame.type() != CV_8UC1) {
@@ -185,7 +185,8 @@ void FrameConverter::convertGray(const cv::Mat& frame, const cv::Mat& out)
     else
         cv::resize(square, image, cv::Size(size, size), 0, 0, cv::INTER_AREA);
 
-    // A frame already in model format is a dataset image (no camera delivers 28x28), and
+    // A frame already of the native size is a data set image (no camera delivers 28x28), also
+    // when a file decoder expanded it to BGR (an image folder's PNG), and
     // the rule would flip the few dataset garments that fill their frame.
     const bool flip = m_contract.invert == Invert::Always ||
                       (m_contract.invert == Invert::Auto && !modelSized && looksDarkOnLight(image));

@@ -12,8 +12,9 @@
 
 namespace dofa {
 
-AugmentedTensorSet::AugmentedTensorSet(torch::Tensor images, BnCalibrationOptions options)
-    : m_images(std::move(images)), m_options(options)
+AugmentedTensorSet::AugmentedTensorSet(torch::Tensor images, BnCalibrationOptions options,
+                                       std::string identity)
+    : m_images(std::move(images)), m_options(options), m_identity(std::move(identity))
 {
     if (!m_images.defined() || m_images.size(0) == 0 || m_options.images < 1)
         throw std::invalid_argument("BN calibration: no images");
@@ -26,9 +27,12 @@ std::int64_t AugmentedTensorSet::size() const
 
 QJsonObject AugmentedTensorSet::describe() const
 {
-    return QJsonObject{{"calibration_images", m_options.images},
-                       {"calibration_seed", static_cast<qint64>(m_options.seed)},
-                       {"calibration_augment_pad", m_options.augmentPad}};
+    QJsonObject o{{"calibration_images", m_options.images},
+                  {"calibration_seed", static_cast<qint64>(m_options.seed)},
+                  {"calibration_augment_pad", m_options.augmentPad}};
+    if (!m_identity.empty())
+        o["calibration_set"] = QString::fromStdString(m_identity);
+    return o;
 }
 
 void AugmentedTensorSet::forEachBatch(int, int batchSize, const BatchFn& fn) const

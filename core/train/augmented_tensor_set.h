@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <string>
+
 #include "bn_calibration.h"
 #include "data/image_set.h"
 
@@ -14,8 +16,12 @@ namespace dofa {
 class AugmentedTensorSet : public ImageSet
 {
 public:
-    /// `images`: uint8 (N, H, W). Throws std::invalid_argument when there are none.
-    AugmentedTensorSet(torch::Tensor images, BnCalibrationOptions options);
+    /// `images`: uint8 (N, H, W). `identity`, when the images are not Fashion-MNIST's training
+    /// set (an image folder's), names them in describe() as "calibration_set", so that an
+    /// accuracy cache made on other images is not reused. Throws std::invalid_argument when
+    /// there are none.
+    AugmentedTensorSet(torch::Tensor images, BnCalibrationOptions options,
+                       std::string identity = {});
 
     [[nodiscard]] std::int64_t size() const override;
     [[nodiscard]] QJsonObject describe() const override;
@@ -25,6 +31,7 @@ public:
 private:
     torch::Tensor m_images;
     BnCalibrationOptions m_options;
+    std::string m_identity;
 };
 
 }  // namespace dofa

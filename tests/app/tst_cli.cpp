@@ -2,6 +2,7 @@
 // The `dofa` executable as scripts see it: exit codes, messages, and a whole eval run.
 #include <QtTest>
 
+#include <opencv2/imgcodecs.hpp>
 #include <torch/torch.h>
 #include <zlib.h>
 
@@ -360,6 +361,80 @@ private Q_SLOTS:
         r = dofaRun({"profile", "--profile", shipped, "--calib-data", dir.path()});
         QCOMPARE(r.code, int{kExitUsage});
         QVERIFY2(r.err.contains("--calib-data needs --data"), qPrintable(r.err));
+    }
+
+    void grayModelOnImageFolder()
+    {
+        // A Fashion-MNIST model reads an image folder through its own contract (gray, centre
+        // square, the native 28x28): the test set's first 200 images written as PNG files with
+        // a labels.csv give, level by level with the profile's stored BN statistics, exactly
+        // the top-1 of the same 200 images read from the IDX files.
+        if (!QFile::exists(QString::fromStdString(FashionMnist::defaultDir()) +
+                           "/t10k-labels-idx1-ubyte.gz")) {
+            QSKIP("dataset-fashion-mnist not installed");
+        }
+        QTemporaryDir dir;
+        const QString folder = dir.filePath("fmnist-png");
+        QVERIFY(QDir().mkpath(folder));
+        const FashionMnist test =
+            FashionMnist::load(FashionMnist::defaultDir(), FashionMnist::Split::Test);
+        QFile csv(folder + "/labels.csv");
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("file,label\n");
+        const int n = 200;
+        for (int i = 0; i < n; ++i) {
+            const torch::Tensor image = test.images[i].contiguous();
+            const cv::Mat gray(28, 28, CV_8UC1, image.data_ptr<std::uint8_t>());
+            const QString name = QString("img%1.png").arg(i, 4, 10, QChar('0'));
+            QVERIFY(cv::imwrite((folder + "/" + name).toStdString(), gray));
+            csv.write(QString("%1,%2\n").arg(name).arg(test.labels[i].item<int>()).toUtf8());
+        }
+        csv.close();
+        const QString shipped = DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-1t.json";
+        const ModelFile model = ModelFile::load(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa");
+        // Top-1 per arch: the levels kept, and those the re-measure dropped as no more
+        // accurate than a faster one (named with their top-1 in a note; which ones are dropped
+        // depends on latencies, the top-1 does not).
+        auto top1 = [&](const QStringList& data) {
+            const QString out = dir.filePath("p.json");
+            const Run r = dofaRun(QStringList{"profile", "--profile", shipped, "--runs", "1",
+                                              "-o", out} +
+                                      data,
+                                  300000);
+            std::map<std::string, double> t;
+            if (r.code != kExitOk) {
+                qWarning("%s", qPrintable(r.err));
+                return t;
+            }
+            for (const ProfileLevel& l : Profile::load(out.toStdString(), model.spec).levels)
+                t[l.arch.toString()] = std::round(l.top1 * 100) / 100;  // as the notes print
+            const QRegularExpression dropped(R"(level (r\S+) \(([0-9.]+) %)");
+            for (auto it = dropped.globalMatch(r.err); it.hasNext();) {
+                const auto m = it.next();
+                t[m.captured(1).toStdString()] = m.captured(2).toDouble();
+            }
+            return t;
+        };
+        const auto fromFolder = top1({"--data", folder});
+        const auto fromIdx = top1(
+            {"--data", QString::fromStdString(FashionMnist::defaultDir()), "--limit", "200"});
+        QString both;
+        for (const auto& [arch, t] : fromFolder)
+            both += QString(" %1: %2/%3")
+                        .arg(QString::fromStdString(arch))
+                        .arg(t)
+                        .arg(fromIdx.count(arch) ? fromIdx.at(arch) : -1);
+        QCOMPARE(fromFolder.size(), Profile::load(shipped.toStdString(), model.spec).levels.size());
+        QVERIFY2(fromFolder == fromIdx, qPrintable("folder/IDX top-1 per level:" + both));
+
+        // eval calibrates on the folder's images too (gray, in memory, the data set's
+        // augmentation), and names them by their identity in the protocol.
+        const Run r = dofaRun({"eval", "--model", DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa",
+                               "--data", folder, "--arch", "min", "--calib-images", "100",
+                               "--json"});
+        QVERIFY2(r.code == kExitOk, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.value("total").toInt(), n);
     }
 
     void evalOnSmallData()
