@@ -4,10 +4,10 @@
 // transform at 224) and of `dofa eval`'s loop on OFA w1.0 max@224 over the same folder (reader
 // and forward together), both on --threads threads; and the per-frame conversion of a 1280x720
 // BGR camera frame into the model's tensor (FrameConverter with the ImageNet contract: PIL
-// bilinear shorter side to 256, centre crop 224, into CHW planes), also switching resolution. Goals: the reader at least 3x
-// faster than inference; the conversion at most 1 ms. The folder is made here with OpenCV's
-// JPEG encoder (ImageNet-like 500x375 photos of noise and gradients). Asserts nothing.
-// Usage: image_data_bench [--images N] [--threads N] [--batch N]
+// bilinear shorter side to 256, centre crop 224, into CHW planes), also switching resolution.
+// Goals: the reader at least 3x faster than inference; the conversion at most 1 ms. The folder is
+// made here with OpenCV's JPEG encoder (ImageNet-like 500x375 photos of noise and gradients).
+// Asserts nothing. Usage: image_data_bench [--images N] [--threads N] [--batch N]
 #include <QTemporaryDir>
 #include <chrono>
 #include <cstdio>

@@ -9,8 +9,8 @@
 
 #include "cli_support.h"
 #include "data/folder_image_set.h"
-#include "data/image_loader.h"
 #include "data/image_folder.h"
+#include "data/image_loader.h"
 #include "data/model_image_folder.h"
 #include "data/tensor_image_set.h"
 #include "engine/frame_converter.h"
@@ -134,9 +134,9 @@ AccuracyData imageFolders(const QString& dataDir, const QString& calibDir, const
     for (const std::string& w : evalFolder.warnings())
         warn(w);
     const std::string seedText = ", seed " + std::to_string(options.seed);
-    FolderPart evaluation{evalFolder.samples(), evalFolder.root(),
-                          evalFolder.root() + " (" + std::to_string(evalFolder.size()) +
-                              " images)"};
+    FolderPart evaluation{
+        evalFolder.samples(), evalFolder.root(),
+        evalFolder.root() + " (" + std::to_string(evalFolder.size()) + " images)"};
     if (options.limit > 0 && static_cast<size_t>(options.limit) < evalFolder.size())
         evaluation = {evalFolder.subset(static_cast<size_t>(options.limit), options.seed).samples(),
                       evalFolder.root(),
@@ -181,8 +181,7 @@ AccuracyData imageFolders(const QString& dataDir, const QString& calibDir, const
         // In memory, named by the files' identity so that accuracy caches follow the data.
         auto tensorSet = [&](const FolderPart& part) {
             const GrayImages g = decodeGray(part, model);
-            return std::make_shared<TensorImageSet>(g.images, g.labels,
-                                                    "gray, " + g.identity);
+            return std::make_shared<TensorImageSet>(g.images, g.labels, "gray, " + g.identity);
         };
         data.evaluation = tensorSet(evaluation);
         const GrayImages c = decodeGray(calibration, model);

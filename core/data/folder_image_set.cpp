@@ -11,7 +11,8 @@
 namespace dofa {
 
 /// SHA-256 of "relative path\tlabel\tsize\n" per sample, in order.
-std::string FolderImageSet::identity(const std::vector<ImageSample>& samples, const std::string& root)
+std::string FolderImageSet::identity(const std::vector<ImageSample>& samples,
+                                     const std::string& root)
 {
     namespace fs = std::filesystem;
     QCryptographicHash hash(QCryptographicHash::Sha256);

@@ -91,7 +91,8 @@ PilBilinearResize::Taps PilBilinearResize::bilinearTaps(int inSize, int outSize)
         const int first = std::min(xmin, inSize - taps.width);
         std::int32_t* k = &taps.weights[static_cast<size_t>(xx) * taps.width + (xmin - first)];
         for (int x = 0; x < count; ++x) {
-            const double v = sum != 0.0 ? w[static_cast<size_t>(x)] / sum : w[static_cast<size_t>(x)];
+            const double v =
+                sum != 0.0 ? w[static_cast<size_t>(x)] / sum : w[static_cast<size_t>(x)];
             k[x] = static_cast<std::int32_t>(v < 0 ? -0.5 + v * (1 << kPrecisionBits)
                                                    : 0.5 + v * (1 << kPrecisionBits));
         }

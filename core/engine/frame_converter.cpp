@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -64,9 +64,10 @@ FrameConverter::FrameConverter(const InputContract& contract)
                                     std::to_string(contract.cropFraction) +
                                     " (only OFA's 0.875 is implemented)");
     if (contract.resize == InputContract::Resize::ShorterSideCentreCrop && contract.channels != 3)
-        throw std::invalid_argument("FrameConverter: the centre crop makes 3 channels, the "
-                                    "contract says " +
-                                    std::to_string(contract.channels));
+        throw std::invalid_argument(
+            "FrameConverter: the centre crop makes 3 channels, the "
+            "contract says " +
+            std::to_string(contract.channels));
     if (contract.resize == InputContract::Resize::GrayCentreSquare && contract.nativeSize < 1)
         throw std::invalid_argument("FrameConverter: native size must be >= 1");
 }
@@ -134,8 +135,8 @@ const at::Tensor& FrameConverter::convert(const cv::Mat& frame, int resolution)
         e.type = frame.type();
         e.resolution = r;
         if (crop) {
-            const cv::Size size = ImageTransform::shorterSideSize(
-                frame.size(), ImageTransform::evalResizeSize(r));
+            const cv::Size size =
+                ImageTransform::shorterSideSize(frame.size(), ImageTransform::evalResizeSize(r));
             e.resize.emplace(frame.size(), size, ImageTransform::centerCropRect(size, r));
             e.tensor = torch::empty({1, 3, r, r}, torch::kUInt8);
         } else {

@@ -48,8 +48,9 @@ public:
     /// 8-bit gray, BGR or BGRA of any size -> the model's uint8 tensor, in a buffer the
     /// converter keeps, valid until the next call:
     /// - GrayCentreSquare: (1, n, n), n the native size: grayscale, centre crop to a square,
-    ///   INTER_AREA resize, inversion as configured (a frame that already is n x n, gray or decoded to BGR from a file, a data
-    ///   set image, comes back bit-identical under Auto); `resolution` unused;
+    ///   INTER_AREA resize, inversion as configured (a frame that already is n x n, gray or decoded
+    ///   to BGR from a file, a data set image, comes back bit-identical under Auto); `resolution`
+    ///   unused;
     /// - ShorterSideCentreCrop: (1, 3, r, r) planes in the contract's colour order, r =
     ///   `resolution`, the pixels of ImageTransform::eval(r) (bit-identical).
     /// The resize and the buffer are kept per (frame size, pixel type, resolution), the last

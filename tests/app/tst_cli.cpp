@@ -397,10 +397,9 @@ private Q_SLOTS:
         // depends on latencies, the top-1 does not).
         auto top1 = [&](const QStringList& data) {
             const QString out = dir.filePath("p.json");
-            const Run r = dofaRun(QStringList{"profile", "--profile", shipped, "--runs", "1",
-                                              "-o", out} +
-                                      data,
-                                  300000);
+            const Run r = dofaRun(
+                QStringList{"profile", "--profile", shipped, "--runs", "1", "-o", out} + data,
+                300000);
             std::map<std::string, double> t;
             if (r.code != kExitOk) {
                 qWarning("%s", qPrintable(r.err));
@@ -416,8 +415,8 @@ private Q_SLOTS:
             return t;
         };
         const auto fromFolder = top1({"--data", folder});
-        const auto fromIdx = top1(
-            {"--data", QString::fromStdString(FashionMnist::defaultDir()), "--limit", "200"});
+        const auto fromIdx =
+            top1({"--data", QString::fromStdString(FashionMnist::defaultDir()), "--limit", "200"});
         QString both;
         for (const auto& [arch, t] : fromFolder)
             both += QString(" %1: %2/%3")
@@ -429,9 +428,9 @@ private Q_SLOTS:
 
         // eval calibrates on the folder's images too (gray, in memory, the data set's
         // augmentation), and names them by their identity in the protocol.
-        const Run r = dofaRun({"eval", "--model", DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa",
-                               "--data", folder, "--arch", "min", "--calib-images", "100",
-                               "--json"});
+        const Run r =
+            dofaRun({"eval", "--model", DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa", "--data",
+                     folder, "--arch", "min", "--calib-images", "100", "--json"});
         QVERIFY2(r.code == kExitOk, qPrintable(r.err));
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(o.value("total").toInt(), n);
