@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "kiosk_window.h"
 
+#include <QBuffer>
 #include <QImage>
 #include <QQmlError>
-#include <QSaveFile>
 #include <QUrl>
 #include <QVariantMap>
+#include <stdexcept>
+#include <string_view>
 
 #include "kiosk_types.h"
 #include "live/dashboard_controller.h"
+#include "supernet/atomic_file.h"
 
 namespace dofa {
 
@@ -43,10 +46,19 @@ bool KioskWindow::saveScreenshot(const QString& path)
         qWarning("KioskWindow: nothing rendered to save as %s", qPrintable(path));
         return false;
     }
-    QSaveFile file(path);  // temporary name, renamed on commit
-    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
-        qWarning("KioskWindow: cannot write the screenshot %s: %s", qPrintable(path),
-                 qPrintable(file.errorString()));
+    QByteArray png;
+    QBuffer buffer(&png);
+    if (!buffer.open(QIODevice::WriteOnly) || !image.save(&buffer, "PNG")) {
+        qWarning("KioskWindow: cannot write the screenshot %s: PNG encoding failed",
+                 qPrintable(path));
+        return false;
+    }
+    try {
+        AtomicFile::save(path.toStdString(),
+                         std::string_view(png.constData(), static_cast<size_t>(png.size())),
+                         "screenshot");
+    } catch (const std::runtime_error& e) {
+        qWarning("KioskWindow: cannot write the screenshot: %s", e.what());
         return false;
     }
     return true;

@@ -9,7 +9,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -18,12 +17,15 @@
 #include <cmath>
 #include <functional>
 #include <memory>
+#include <stdexcept>
+#include <string_view>
 
 #include "control_panel.h"
 #include "decision_log_view.h"
 #include "live/dashboard_controller.h"
 #include "pareto_chart_view.h"
 #include "subnet_diagram_view.h"
+#include "supernet/atomic_file.h"
 #include "time_series_panel.h"
 #include "video_view.h"
 
@@ -31,15 +33,16 @@ namespace dofa {
 
 namespace {
 
-/// Writes `bytes` to `path` through a temporary file; an error text, empty on success.
-QString writeAtomically(const QString& path, const QByteArray& bytes)
+/// `bytes` saved as `path` (AtomicFile); the error text, empty on success. The dashboard shows
+/// errors instead of throwing them.
+QString saveFile(const QString& path, const QByteArray& bytes, const char* what)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    }
-    if (file.write(bytes) != bytes.size() || !file.commit()) {
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    try {
+        AtomicFile::save(path.toStdString(),
+                         std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())),
+                         what);
+    } catch (const std::runtime_error& e) {
+        return QString::fromStdString(e.what());
     }
     return {};
 }
@@ -285,7 +288,7 @@ bool MainWindow::saveScreenshot(const QString& path)
 {
     const QByteArray bytes = pngBytes(grab());
     const QString error =
-        bytes.isEmpty() ? tr("cannot encode the screenshot") : writeAtomically(path, bytes);
+        bytes.isEmpty() ? tr("cannot encode the screenshot") : saveFile(path, bytes, "screenshot");
     if (!error.isEmpty()) {
         m_message->setText(error);
         return false;
@@ -297,7 +300,7 @@ bool MainWindow::exportChartsPng(const QString& path)
 {
     const QByteArray bytes = pngBytes(m_charts->grab());
     const QString error =
-        bytes.isEmpty() ? tr("cannot encode the charts") : writeAtomically(path, bytes);
+        bytes.isEmpty() ? tr("cannot encode the charts") : saveFile(path, bytes, "chart image");
     if (!error.isEmpty()) {
         showError(error);
         return false;
@@ -321,7 +324,7 @@ bool MainWindow::exportChartsSvg(const QString& path)
         // Vector output: charts are QGraphicsScenes, render paints them without rasterising.
         m_charts->render(&painter);
     }
-    const QString error = writeAtomically(path, bytes);
+    const QString error = saveFile(path, bytes, "chart SVG");
     if (!error.isEmpty()) {
         showError(error);
         return false;

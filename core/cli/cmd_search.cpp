@@ -25,6 +25,7 @@
 #include "search/accuracy_evaluator.h"
 #include "search/profile_builder.h"
 #include "search/profile_csv.h"
+#include "supernet/atomic_file.h"
 #include "train/evaluator.h"
 
 namespace dofa {
@@ -311,8 +312,8 @@ int cmdSearch(const QStringList& args)
     if (p.isSet(cache)) {
         cacheJson = QJsonObject{{"search", searchEval.cacheToJson(model.checksum)},
                                 {"test", testEval.cacheToJson(model.checksum)}};
-        writeTextAtomically(p.value(cache).toStdString(),
-                            QJsonDocument(cacheJson).toJson().toStdString());
+        AtomicFile::save(p.value(cache).toStdString(),
+                         QJsonDocument(cacheJson).toJson().toStdString(), "accuracy cache");
     }
 
     std::printf("device  %s\n", profile.device.describe().c_str());
@@ -630,11 +631,11 @@ int cmdExport(const QStringList& args)
         profile = loadProfileOrThrow(p.value(from).toStdString(), model.spec);
     }
     if (p.isSet(csv)) {
-        writeTextAtomically(p.value(csv).toStdString(), levelsCsv(profile));
+        AtomicFile::save(p.value(csv).toStdString(), levelsCsv(profile), "levels CSV");
         std::printf("wrote %s (%zu levels)\n", qPrintable(p.value(csv)), profile.levels.size());
     }
     if (p.isSet(cand)) {
-        writeTextAtomically(p.value(cand).toStdString(), candidatesCsv(profile));
+        AtomicFile::save(p.value(cand).toStdString(), candidatesCsv(profile), "candidates CSV");
         std::printf("wrote %s (%zu candidates)\n", qPrintable(p.value(cand)),
                     profile.candidates.size());
     }

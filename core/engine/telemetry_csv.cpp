@@ -2,7 +2,7 @@
 #include "telemetry_csv.h"
 
 #include <cstdio>
-#include <stdexcept>
+#include <string>
 
 namespace dofa {
 
@@ -22,13 +22,10 @@ std::string quoted(const std::string& s)
 
 }  // namespace
 
-TelemetryCsvWriter::TelemetryCsvWriter(std::string path) : m_path(std::move(path))
+TelemetryCsvWriter::TelemetryCsvWriter(std::string path) : m_file(std::move(path), "telemetry CSV")
 {
-    m_out.open(m_path + ".part", std::ios::trunc);
-    if (!m_out) {
-        throw std::runtime_error(m_path + ".part: cannot create telemetry file");
-    }
-    m_out << header() << '\n';
+    m_file.write(header());
+    m_file.write("\n");
 }
 
 TelemetryCsvWriter::~TelemetryCsvWriter()
@@ -37,7 +34,7 @@ TelemetryCsvWriter::~TelemetryCsvWriter()
         try {
             close();
         } catch (const std::exception&) {
-            // The .part file keeps what was written; nothing more to do in a destructor.
+            // Nothing more to do in a destructor; the old file under the name is untouched.
         }
     }
 }
@@ -51,7 +48,6 @@ const char* TelemetryCsvWriter::header()
 
 void TelemetryCsvWriter::write(const FrameRecord& r)
 {
-    char buf[256];
     auto opt = [](const std::optional<double>& v, const char* fmt) {
         if (!v) {
             return std::string();
@@ -60,43 +56,40 @@ void TelemetryCsvWriter::write(const FrameRecord& r)
         std::snprintf(b, sizeof b, fmt, *v);
         return std::string(b);
     };
+    char buf[256];
     std::snprintf(buf, sizeof buf, "%lld,%d,%.6f,%d,%.4f,", static_cast<long long>(r.frame),
                   r.model, r.tSeconds, r.level, r.latencyMs);
-    m_out << buf << opt(r.targetLatencyMs, "%.3f") << ',' << (r.withinTarget() ? 1 : 0) << ',';
+    std::string row = buf;
+    row += opt(r.targetLatencyMs, "%.3f") + ',' + (r.withinTarget() ? '1' : '0') + ',';
     if (r.hasLabel()) {
-        m_out << r.label << ',' << r.predicted << ',' << (r.correct() ? 1 : 0);
+        row += std::to_string(r.label) + ',' + std::to_string(r.predicted) + ',' +
+               (r.correct() ? '1' : '0');
     } else {
-        m_out << ',' << r.predicted << ',';
+        row += ',' + std::to_string(r.predicted) + ',';
     }
     // The three most probable classes as the overlay shows them; empty where the model has
     // fewer classes.
     for (size_t k = 0; k < r.topClass.size(); ++k) {
-        m_out << ',';
+        row += ',';
         if (r.topClass[k] >= 0) {
             std::snprintf(buf, sizeof buf, "%d,%.4f", r.topClass[k],
                           static_cast<double>(r.topScore[k]));
-            m_out << buf;
+            row += buf;
         } else {
-            m_out << ',';
+            row += ',';
         }
     }
-    m_out << ',' << opt(r.powerMw, "%.1f") << ',' << opt(r.cpuFreqKhz, "%.0f") << ','
-          << quoted(r.load) << ',' << r.nextLevel << ',';
+    row += ',' + opt(r.powerMw, "%.1f") + ',' + opt(r.cpuFreqKhz, "%.0f") + ',' + quoted(r.load) +
+           ',' + std::to_string(r.nextLevel) + ',';
     std::snprintf(buf, sizeof buf, "%.4f,%d,", r.switchMs, r.switchCached ? 1 : 0);
-    m_out << buf << quoted(r.decision) << '\n';
+    row += buf + quoted(r.decision) + '\n';
+    m_file.write(row);
 }
 
 void TelemetryCsvWriter::close()
 {
     m_closed = true;
-    m_out.flush();
-    if (!m_out) {
-        throw std::runtime_error(m_path + ".part: write error (disk full?)");
-    }
-    m_out.close();
-    if (std::rename((m_path + ".part").c_str(), m_path.c_str()) != 0) {
-        throw std::runtime_error(m_path + ": cannot rename from " + m_path + ".part");
-    }
+    m_file.commit();
 }
 
 }  // namespace dofa

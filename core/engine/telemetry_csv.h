@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <fstream>
 #include <string>
 
 #include "frame_record.h"
+#include "supernet/atomic_file.h"
 
 namespace dofa {
 
 /// Per-frame telemetry as CSV (one row per frame and model), for spreadsheets, pandas and replay.
-/// Rows go to `<path>.part` as they come; close() renames it to `path`, so an interrupted run
-/// never leaves a file that looks complete (the .part file keeps what was recorded).
+/// Rows go to `<path>.part` as they come (AtomicFile); close() renames it to `path`, so an
+/// interrupted run never leaves a file that looks complete, nor replaces an older recording of
+/// the same name (a crashed run's .part keeps what was recorded).
 class TelemetryCsvWriter
 {
 public:
@@ -18,7 +19,8 @@ public:
     explicit TelemetryCsvWriter(std::string path);
     TelemetryCsvWriter(const TelemetryCsvWriter&) = delete;
     TelemetryCsvWriter& operator=(const TelemetryCsvWriter&) = delete;
-    /// Closes (and renames) when close() was not called; errors are swallowed here.
+    /// Closes (and renames) when close() was not called; errors are swallowed here, and the
+    /// .part is then removed.
     ~TelemetryCsvWriter();
 
     void write(const FrameRecord& record);
@@ -28,8 +30,7 @@ public:
     static const char* header();
 
 private:
-    std::string m_path;
-    std::ofstream m_out;
+    AtomicFile m_file;
     bool m_closed = false;
 };
 

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "onnx_writer.h"
 
-#include <QSaveFile>
-#include <QString>
 #include <stdexcept>
 #include <vector>
 
 #include <torch/torch.h>
 
 #include "proto_writer.h"
+#include "supernet/atomic_file.h"
 
 namespace dofa {
 
@@ -247,17 +246,7 @@ void OnnxWriter::write(const StaticSubnet& net, const std::string& path,
                        const std::string& docString) const
 {
     const std::string bytes = serialize(net, docString);
-    QSaveFile f(QString::fromStdString(path));
-    if (!f.open(QIODevice::WriteOnly)) {
-        throw std::runtime_error(path + ": cannot write ONNX model (" +
-                                 f.errorString().toStdString() + ")");
-    }
-    if (f.write(bytes.data(), static_cast<qint64>(bytes.size())) !=
-            static_cast<qint64>(bytes.size()) ||
-        !f.commit()) {
-        throw std::runtime_error(path + ": cannot write ONNX model (" +
-                                 f.errorString().toStdString() + ")");
-    }
+    AtomicFile::save(path, bytes, "ONNX model");
 }
 
 }  // namespace dofa

@@ -33,7 +33,7 @@ public:
     /// The serialised ModelProto. Throws std::invalid_argument when `net` has no weights.
     [[nodiscard]] std::string serialize(const StaticSubnet& net,
                                         const std::string& docString = {}) const;
-    /// serialize() written through a temporary file and a rename, so a failed export never
+    /// serialize() written through AtomicFile, so a failed or killed export never
     /// leaves a truncated model under `path`. Throws std::runtime_error naming the file.
     void write(const StaticSubnet& net, const std::string& path,
                const std::string& docString = {}) const;

@@ -20,6 +20,7 @@
 #include "platform/thread_count_knob.h"
 #include "search/profile.h"
 #include "search/profile_csv.h"
+#include "supernet/atomic_file.h"
 #include "supernet/model_file.h"
 
 namespace dofa {
@@ -796,8 +797,9 @@ bool DashboardController::exportProfileJson(const QString& path)
 
 bool DashboardController::exportProfileCsv(const QString& path)
 {
-    return profileIsOpenFor(path) &&
-           runExport([&] { writeTextAtomically(path.toStdString(), levelsCsv(*m_profile)); });
+    return profileIsOpenFor(path) && runExport([&] {
+               AtomicFile::save(path.toStdString(), levelsCsv(*m_profile), "levels CSV");
+           });
 }
 
 bool DashboardController::exportCandidatesCsv(const QString& path)
@@ -808,7 +810,8 @@ bool DashboardController::exportCandidatesCsv(const QString& path)
             true);
         return false;
     }
-    return runExport([&] { writeTextAtomically(path.toStdString(), candidatesCsv(*m_profile)); });
+    return runExport(
+        [&] { AtomicFile::save(path.toStdString(), candidatesCsv(*m_profile), "candidates CSV"); });
 }
 
 bool DashboardController::exportTelemetryCsv(const QString& path)

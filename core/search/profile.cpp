@@ -5,11 +5,13 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 #include <torch/torch.h>
+
+#include "supernet/atomic_file.h"
 
 namespace dofa {
 
@@ -242,16 +244,9 @@ double Profile::pacedFps() const
 
 void Profile::save(const std::string& path) const
 {
-    QSaveFile file(QString::fromStdString(path));
-    if (!file.open(QIODevice::WriteOnly)) {
-        throw std::runtime_error(path + ": cannot write (" + file.errorString().toStdString() +
-                                 ")");
-    }
-    file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
-    if (!file.commit()) {
-        throw std::runtime_error(path + ": cannot write (" + file.errorString().toStdString() +
-                                 ")");
-    }
+    const QByteArray json = QJsonDocument(toJson()).toJson(QJsonDocument::Indented);
+    AtomicFile::save(path, std::string_view(json.constData(), static_cast<size_t>(json.size())),
+                     "profile");
 }
 
 Profile Profile::load(const std::string& path, const SupernetSpec& spec)

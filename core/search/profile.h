@@ -63,8 +63,7 @@ struct Profile
     std::vector<ProfileLevel> levels;  ///< ascending latency
     std::vector<ProfileCandidate> candidates;
 
-    /// Throws std::runtime_error naming the file and the problem; written to a temporary
-    /// file and renamed.
+    /// Throws std::runtime_error naming the file and the problem; written through AtomicFile.
     void save(const std::string& path) const;
     /// Throws std::runtime_error naming the file and the bad field (with its level or
     /// candidate index) when the file is unreadable, malformed or for another spec.

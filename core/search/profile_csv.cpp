@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "profile_csv.h"
 
-#include <QSaveFile>
 #include <cstdio>
-#include <stdexcept>
 
 namespace dofa {
 
@@ -56,17 +54,6 @@ std::string candidatesCsv(const Profile& p)
                (c.measured ? "1" : "0") + "," + quoted(c.source) + "\n";
     }
     return out;
-}
-
-void writeTextAtomically(const std::string& path, const std::string& text)
-{
-    QSaveFile f(QString::fromStdString(path));
-    if (!f.open(QIODevice::WriteOnly) ||
-        f.write(text.data(), static_cast<qint64>(text.size())) !=
-            static_cast<qint64>(text.size()) ||
-        !f.commit()) {
-        throw std::runtime_error(path + ": cannot write (" + f.errorString().toStdString() + ")");
-    }
 }
 
 }  // namespace dofa

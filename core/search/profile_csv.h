@@ -13,8 +13,4 @@ namespace dofa {
 std::string levelsCsv(const Profile& profile);
 std::string candidatesCsv(const Profile& profile);
 
-/// Writes `text` to `path` through a temporary file and a rename; throws std::runtime_error
-/// naming the file.
-void writeTextAtomically(const std::string& path, const std::string& text);
-
 }  // namespace dofa

@@ -5,10 +5,12 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <cstring>
 #include <map>
 #include <stdexcept>
+#include <string_view>
+
+#include "atomic_file.h"
 
 namespace dofa {
 
@@ -88,15 +90,10 @@ void ModelFile::save(const std::string& path)
     body.append(blob);
     const QByteArray hash = QCryptographicHash::hash(body, QCryptographicHash::Sha256);
 
-    QSaveFile file(QString::fromStdString(path));
-    if (!file.open(QIODevice::WriteOnly)) {
-        throw std::runtime_error(path + ": cannot write (" + file.errorString().toStdString() +
-                                 ")");
-    }
-    if (file.write(body) != body.size() || file.write(hash) != hash.size() || !file.commit()) {
-        throw std::runtime_error(path + ": write failed (" + file.errorString().toStdString() +
-                                 ")");
-    }
+    AtomicFile file(path, "model");
+    file.write(std::string_view(body.constData(), static_cast<size_t>(body.size())));
+    file.write(std::string_view(hash.constData(), static_cast<size_t>(hash.size())));
+    file.commit();
     checksum = hash.toHex().toStdString();
 }
 

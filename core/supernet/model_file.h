@@ -21,8 +21,8 @@ namespace dofa {
 /// or per-level BN statistics), sealed by a SHA-256 checksum.
 ///
 /// Layout: "DOFAMDL1" | u64 LE header length | header JSON | tensor bytes | SHA-256 of all
-/// preceding bytes. Written to a temporary file and renamed, so a crash never leaves a
-/// half-written model under the real name.
+/// preceding bytes. Written through AtomicFile, so a crash never leaves a half-written model
+/// under the real name.
 struct ModelFile
 {
     SupernetSpec spec;
