@@ -23,9 +23,11 @@
 #include "engine/simulated_operating_points.h"
 #include "engine/source_factory.h"
 #include "engine/telemetry_csv.h"
+#include "platform/knob_guard.h"
 #include "platform/platform.h"
 #include "platform/simulated_board.h"
 #include "runtime/energy_policy.h"
+#include "runtime/fixed_level_policy.h"
 #include "runtime/joint_policy.h"
 #include "runtime/lookup_table_policy.h"
 #include "runtime/reactive_policy.h"
@@ -82,6 +84,12 @@ const QCommandLineOption kPlatform("platform",
                                    "discover (default) or none: where power and "
                                    "frequency telemetry come from.",
                                    "mode", "discover");
+const QCommandLineOption kGovernor(
+    "governor",
+    "performance, schedutil, ondemand or powersave: no management, the baseline. The level stays "
+    "as the lookup table picks it at start and the CPU clocks are left to this Linux governor "
+    "(cpufreq scaling_governor, restored afterwards; on --platform simulated a SIMULATED model).",
+    "name");
 const QCommandLineOption kData("data", "Fashion-MNIST directory.", "dir");
 const QCommandLineOption kQuiet({"q", "quiet"}, "No per-decision lines.");
 
@@ -188,9 +196,9 @@ std::unique_ptr<Policy> makePolicy(const std::string& name, int models)
 int cmdRun(const QStringList& args)
 {
     QCommandLineParser p;
-    p.addOptions({kModel,   kProfile,   kSource, kFps,      kThreads, kPolicy, kLatency,
-                  kPower,   kAccuracy,  kSecond, kScenario, kStdin,   kLoad,   kFrames,
-                  kSeconds, kTelemetry, kCache,  kPlatform, kData,    kQuiet,  kBackend});
+    p.addOptions({kModel,    kProfile,  kSource,   kFps,   kThreads, kPolicy,  kLatency, kPower,
+                  kAccuracy, kSecond,   kScenario, kStdin, kLoad,    kFrames,  kSeconds, kTelemetry,
+                  kCache,    kPlatform, kData,     kQuiet, kBackend, kGovernor});
     parseOrThrow(p, args,
                  "Runs live classification on a source with a dynamic model: the runtime manager "
                  "switches levels to meet the targets while scenario events change them.");
@@ -252,6 +260,19 @@ int cmdRun(const QStringList& args)
         throw InputError(e.what());
     }
 
+    const std::string governor = p.value(kGovernor).toStdString();
+    if (p.isSet(kGovernor)) {
+        if (!SimulatedGovernor::fromName(governor)) {
+            throw UsageError("--governor '" + governor +
+                             "': expected performance, schedutil, ondemand or powersave");
+        }
+        if (p.isSet(kPolicy)) {
+            throw UsageError("--governor leaves the level fixed: it takes no --policy");
+        }
+        if (p.value(kPlatform) == "none") {
+            throw UsageError("--governor needs a platform: --platform discover or simulated");
+        }
+    }
     std::optional<Platform> platform = platformFromMode(p.value(kPlatform));
     const bool simulatedClock =
         platform && platform->isSimulated() && p.value(kPolicy) == "energy" && !secondLatency;
@@ -305,7 +326,35 @@ int cmdRun(const QStringList& args)
         lanes.push_back(std::move(lane));
     }
 
-    RuntimeManager manager(std::move(managed), makePolicy(p.value(kPolicy).toStdString(), models));
+    // The governor is written before the first frame and put back when the run ends (the guard
+    // outlives the pipeline). Every CPU policy gets it: the model may run on any core.
+    std::unique_ptr<KnobGuard> governorGuard;
+    if (p.isSet(kGovernor)) {
+        governorGuard = std::make_unique<KnobGuard>();
+        int written = 0;
+        for (const auto& knob : platform->knobs()) {
+            const std::string& id = knob->info().id;
+            if (id.rfind("cpu.", 0) == 0 && id.size() > 9 &&
+                id.compare(id.size() - 9, 9, ".governor") == 0) {
+                const auto r = governorGuard->set(knob, governor);
+                if (!r.isOk()) {
+                    throw InputError("--governor: " + r.error());
+                }
+                ++written;
+            }
+        }
+        if (written == 0) {
+            throw InputError(
+                "--governor: no CPU governor knob on this platform (no writable "
+                "cpufreq scaling_governor); try --platform simulated");
+        }
+    }
+    RuntimeManager manager(std::move(managed),
+                           p.isSet(kGovernor)
+                               ? std::make_unique<FixedLevelPolicy>(
+                                     "the clocks are left to the " + governor + " governor" +
+                                     (platform->isSimulated() ? " (SIMULATED model)" : ""))
+                               : makePolicy(p.value(kPolicy).toStdString(), models));
     const std::string sourceText = lanes[0].source->description();
     const bool labelled = lanes[0].source->hasLabels();
     std::printf(
@@ -329,8 +378,15 @@ int cmdRun(const QStringList& args)
         std::printf("  platform: %s\n",
                     platform->hasHardware() ? "sensors found" : "no sensors (no power data)");
     }
+    if (p.isSet(kGovernor)) {
+        std::printf("  governor %s on every CPU policy%s; the level stays fixed\n",
+                    governor.c_str(),
+                    platform->isSimulated() ? " (SIMULATED governor model, see README)" : "");
+    }
     std::fflush(stdout);
 
+    const std::shared_ptr<SimulatedBoard> board = platform ? platform->simulatedBoard() : nullptr;
+    const double energyBefore = board ? board->energyMj() : 0.0;
     InferencePipeline pipeline(std::move(lanes), manager, platform ? &*platform : nullptr);
     std::unique_ptr<TelemetryCsvWriter> csv;
     if (p.isSet(kTelemetry)) {
@@ -357,6 +413,10 @@ int cmdRun(const QStringList& args)
                         c.toString().c_str());
         }
         stop = !pipeline.apply(c) || stop;
+        if (board) {
+            // A competing load keeps the simulated CPU busy: its governor and energy see it.
+            board->setBackgroundLoad(pipeline.load() ? 1000 : 0);
+        }
     };
     while (!stop && !stopRequested().load()) {
         for (const RunCommand& c : scenario.due(pipeline.elapsedSeconds(), pipeline.rounds())) {
@@ -416,6 +476,12 @@ int cmdRun(const QStringList& args)
     }
     std::printf("summary (%s%s)\n%s", labelled ? "labelled source" : "no labels",
                 stopRequested().load() ? ", interrupted" : "", summary.text(seconds).c_str());
+    if (board && pipeline.rounds() > 0) {
+        const double frames = static_cast<double>(pipeline.rounds() * pipeline.laneCount());
+        std::printf("SIMULATED energy %.3f mJ per inference (board model, %s governor)\n",
+                    (board->energyMj() - energyBefore) / frames,
+                    SimulatedGovernor::name(board->governor()));
+    }
     return stopRequested().load() ? kExitInterrupted : kExitOk;
 }
 

@@ -2,10 +2,13 @@
 #include "platform/simulated_board.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <thread>
 
 #include "platform/function_monitor.h"
 #include "platform/simulated_freq_knob.h"
+#include "platform/simulated_governor_knob.h"
 
 namespace dofa {
 
@@ -16,6 +19,18 @@ constexpr double kGpuFullMw = 6000;
 constexpr double kCpuGpuCvStaticMw = 300;
 constexpr double kSocMw = 1400;
 constexpr double kModuleRestMw = 1500;
+// How far back the CPU timeline keeps busy time and decisions: a concurrent caller's frame that
+// started earlier than the newest decision is integrated over them.
+constexpr std::int64_t kHistoryNs = 1'000'000'000;
+// More idle periods than this in one go (a clock jump) are skipped, not decided one by one.
+constexpr std::int64_t kMaxPeriodsAtOnce = 100'000;
+
+std::int64_t steadyNowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 
 std::vector<std::int64_t> makeCpuTable()
 {
@@ -52,8 +67,13 @@ SimulatedBoard::SimulatedBoard()
       m_cpuMax(cpuTableKhz().back()),
       m_gpuMin(gpuTableKhz().front()),
       m_gpuMax(gpuTableKhz().back()),
-      m_sleeper([](std::chrono::nanoseconds d) { std::this_thread::sleep_for(d); })
-{}
+      m_sleeper([](std::chrono::nanoseconds d) { std::this_thread::sleep_for(d); }),
+      m_clock(steadyNowNs),
+      m_cpuKhz(cpuTableKhz().back()),
+      m_energyFromNs(steadyNowNs())
+{
+    advanceLocked(m_energyFromNs);  // the timeline starts now: idle until work comes
+}
 
 std::pair<std::int64_t, std::int64_t> SimulatedBoard::range(Processor p) const
 {
@@ -76,7 +96,197 @@ std::pair<std::int64_t, std::int64_t> SimulatedBoard::setRange(Processor p, std:
 
 std::int64_t SimulatedBoard::frequencyKhz(Processor p) const
 {
-    return range(p).second;
+    if (p == Processor::Gpu) {
+        return range(p).second;
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return cpuKhzLocked();
+}
+
+std::int64_t SimulatedBoard::cpuKhzLocked() const
+{
+    switch (m_governor.kind()) {
+        case SimulatedGovernor::Kind::Performance:
+            return m_cpuMax;
+        case SimulatedGovernor::Kind::Powersave:
+            return m_cpuMin;
+        default:
+            return std::clamp(m_cpuKhz, m_cpuMin, m_cpuMax);
+    }
+}
+
+std::int64_t SimulatedBoard::cpuKhzAtLocked(std::int64_t t) const
+{
+    if (!m_governor.isDynamic() || m_steps.empty()) {
+        return cpuKhzLocked();
+    }
+    // The last decision in force at t; before the oldest one kept, the oldest.
+    auto it = std::upper_bound(m_steps.begin(), m_steps.end(), t,
+                               [](std::int64_t v, const FreqStep& s) { return v < s.fromNs; });
+    const std::int64_t khz = it == m_steps.begin() ? it->khz : (it - 1)->khz;
+    return std::clamp(khz, m_cpuMin, m_cpuMax);
+}
+
+void SimulatedBoard::setGovernor(SimulatedGovernor::Kind kind)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    advanceLocked(m_clock());
+    // The new governor starts where the clock is now, with no history of its own.
+    const std::int64_t now = cpuKhzLocked();
+    m_governor = SimulatedGovernor(kind, m_tunables);
+    m_cpuKhz = now;
+    m_steps.assign(1, FreqStep{std::numeric_limits<std::int64_t>::min(), now});
+}
+
+SimulatedGovernor::Kind SimulatedBoard::governor() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_governor.kind();
+}
+
+void SimulatedBoard::setGovernorTunables(SimulatedGovernor::Tunables tunables)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_tunables = tunables;
+}
+
+void SimulatedBoard::setBackgroundLoad(int permille)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    advanceLocked(m_clock());  // the periods so far ran with the old background
+    m_backgroundLoad = std::clamp(permille, 0, 1000);
+}
+
+void SimulatedBoard::setClock(std::function<std::int64_t()> clock)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_clock = std::move(clock);
+    m_energyFromNs = m_clock();
+    m_decidedNs = -1;
+    m_busy.clear();
+    advanceLocked(m_energyFromNs);
+}
+
+std::int64_t SimulatedBoard::busyInLocked(std::int64_t from, std::int64_t to) const
+{
+    std::int64_t sum = 0;
+    for (const auto& [a, b] : m_busy) {
+        sum += std::max<std::int64_t>(0, std::min(b, to) - std::max(a, from));
+    }
+    return sum;
+}
+
+std::int64_t SimulatedBoard::addBusyLocked(std::int64_t from, std::int64_t to,
+                                           std::int64_t khz) const
+{
+    if (to <= from) {
+        return 0;
+    }
+    const std::int64_t fresh = (to - from) - busyInLocked(from, to);
+    // Merge [from, to) into the ascending, disjoint list.
+    std::vector<std::pair<std::int64_t, std::int64_t>> merged;
+    merged.reserve(m_busy.size() + 1);
+    bool placed = false;
+    for (const auto& iv : m_busy) {
+        if (iv.second < from) {
+            merged.push_back(iv);
+        } else if (iv.first > to) {
+            if (!placed) {
+                merged.emplace_back(from, to);
+                placed = true;
+            }
+            merged.push_back(iv);
+        } else {
+            from = std::min(from, iv.first);
+            to = std::max(to, iv.second);
+        }
+    }
+    if (!placed) {
+        merged.emplace_back(from, to);
+    }
+    m_busy.swap(merged);
+    m_cpuEnergyMj += cpuMwAtLocked(khz) * static_cast<double>(fresh) * 1e-9;
+    return fresh;
+}
+
+void SimulatedBoard::advanceLocked(std::int64_t t) const
+{
+    const std::int64_t period = m_governor.tunables().periodNs;
+    if (m_decidedNs < 0) {
+        // The timeline starts at the sampling boundary before the first thing it sees.
+        m_decidedNs = t - ((t % period) + period) % period;
+        return;
+    }
+    if ((t - m_decidedNs) / period > kMaxPeriodsAtOnce) {
+        m_decidedNs = t - ((t % period) + period) % period - kMaxPeriodsAtOnce * period;
+    }
+    const double bg = m_backgroundLoad / 1000.0;
+    const auto& table = cpuTableKhz();
+    while (m_decidedNs + period <= t) {
+        const std::int64_t end = m_decidedNs + period;
+        const double frames =
+            static_cast<double>(busyInLocked(m_decidedNs, end)) / static_cast<double>(period);
+        const std::int64_t khz = cpuKhzAtLocked(m_decidedNs);
+        // The background fills that share of the time the frames left idle.
+        m_cpuEnergyMj +=
+            cpuMwAtLocked(khz) * bg * (1.0 - frames) * static_cast<double>(period) * 1e-9;
+        if (m_governor.isDynamic()) {
+            const std::int64_t next =
+                m_governor.decide(frames + bg * (1.0 - frames), khz, m_cpuMin, m_cpuMax, table);
+            if (next != m_cpuKhz) {
+                m_steps.push_back(FreqStep{end, next});
+            }
+            m_cpuKhz = next;
+        }
+        m_decidedNs = end;
+    }
+    // Forget what no frame can reach any more (keeping the decision in force at the horizon).
+    const std::int64_t horizon = m_decidedNs - kHistoryNs;
+    m_busy.erase(m_busy.begin(), std::find_if(m_busy.begin(), m_busy.end(), [&](const auto& iv) {
+                     return iv.second >= horizon;
+                 }));
+    while (m_steps.size() > 1 && m_steps[1].fromNs <= horizon) {
+        m_steps.erase(m_steps.begin());
+    }
+}
+
+std::int64_t SimulatedBoard::runCpuLocked(std::int64_t startNs, std::int64_t workNs) const
+{
+    const double fMax = static_cast<double>(cpuTableKhz().back());
+    advanceLocked(startNs);
+    if (!m_governor.isDynamic()) {
+        const std::int64_t khz = cpuKhzLocked();
+        const auto end =
+            startNs + static_cast<std::int64_t>(static_cast<double>(workNs) * fMax / khz);
+        addBusyLocked(startNs, end, khz);
+        return end;
+    }
+    const std::int64_t period = m_governor.tunables().periodNs;
+    std::int64_t t = startNs;
+    double remaining = static_cast<double>(workNs);  // ns of work at f_max
+    for (;;) {
+        const std::int64_t khz = cpuKhzAtLocked(t);
+        // The clock holds until the next decision: one already made (a frame that started
+        // before the newest decision runs through them), else the next sampling boundary.
+        std::int64_t next = m_decidedNs + period;
+        for (const FreqStep& s : m_steps) {
+            if (s.fromNs > t) {
+                next = std::min(next, s.fromNs);
+                break;
+            }
+        }
+        const double rate = static_cast<double>(khz) / fMax;
+        const double need = remaining / rate;
+        if (static_cast<double>(next - t) >= need) {
+            const std::int64_t end = t + static_cast<std::int64_t>(std::ceil(need));
+            addBusyLocked(t, end, khz);
+            return end;
+        }
+        remaining -= static_cast<double>(next - t) * rate;
+        addBusyLocked(t, next, khz);
+        t = next;
+        advanceLocked(t);  // the boundary's decision sees this frame's busy time so far
+    }
 }
 
 void SimulatedBoard::setLoad(Processor p, int permille)
@@ -106,11 +316,18 @@ std::chrono::nanoseconds SimulatedBoard::stretch(std::chrono::nanoseconds measur
 
 std::chrono::nanoseconds SimulatedBoard::injectDelay(std::chrono::nanoseconds measured, Processor p)
 {
-    const std::chrono::nanoseconds extra = stretch(measured, p) - measured;
+    std::chrono::nanoseconds extra = stretch(measured, p) - measured;
     std::function<void(std::chrono::nanoseconds)> sleeper;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         sleeper = m_sleeper;
+        if (p == Processor::Cpu && measured.count() > 0) {
+            const std::int64_t now = m_clock();
+            const std::int64_t end = runCpuLocked(now - measured.count(), measured.count());
+            if (m_governor.isDynamic()) {
+                extra = std::chrono::nanoseconds(std::max<std::int64_t>(0, end - now));
+            }
+        }
     }
     if (extra.count() > 0 && sleeper)
         sleeper(extra);
@@ -123,10 +340,14 @@ void SimulatedBoard::setSleeper(std::function<void(std::chrono::nanoseconds)> sl
     m_sleeper = std::move(sleeper);
 }
 
+double SimulatedBoard::cpuMwAtLocked(std::int64_t khz) const
+{
+    return kCpuFullMw * cube(static_cast<double>(khz) / cpuTableKhz().back()) * m_cpuLoad / 1000.0;
+}
+
 double SimulatedBoard::cpuMwLocked() const
 {
-    return kCpuFullMw * cube(static_cast<double>(m_cpuMax) / cpuTableKhz().back()) * m_cpuLoad /
-           1000.0;
+    return cpuMwAtLocked(cpuKhzLocked());
 }
 
 double SimulatedBoard::gpuMwLocked() const
@@ -149,6 +370,31 @@ double SimulatedBoard::socMw() const
 double SimulatedBoard::totalMw() const
 {
     return cpuGpuCvMw() + socMw() + kModuleRestMw;
+}
+
+double SimulatedBoard::energyMj() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const std::int64_t now = m_clock();
+    advanceLocked(now);
+    const double restMw = kCpuGpuCvStaticMw + kSocMw + kModuleRestMw + gpuMwLocked();
+    return restMw * static_cast<double>(now - m_energyFromNs) * 1e-9 + m_cpuEnergyMj;
+}
+
+double SimulatedBoard::cpuEnergyMj() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    advanceLocked(m_clock());
+    return m_cpuEnergyMj;
+}
+
+void SimulatedBoard::resetEnergy()
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const std::int64_t now = m_clock();
+    advanceLocked(now);
+    m_cpuEnergyMj = 0;
+    m_energyFromNs = now;
 }
 
 double SimulatedBoard::temperatureMilliC() const
@@ -194,8 +440,10 @@ void SimulatedBoard::addTo(const std::shared_ptr<SimulatedBoard>& board, Discove
         std::make_shared<SimulatedFreqKnob>(board, P::Cpu, B::Max, "cpu.policy0.max_khz"));
     out.knobs.push_back(std::make_shared<SimulatedFreqKnob>(board, P::Gpu, B::Min, "gpu.min_khz"));
     out.knobs.push_back(std::make_shared<SimulatedFreqKnob>(board, P::Gpu, B::Max, "gpu.max_khz"));
-    out.found.push_back(std::string(name()) +
-                        ": CPU and GPU frequency tables, power model, no real sensors");
+    out.knobs.push_back(std::make_shared<SimulatedGovernorKnob>(board));
+    out.found.push_back(
+        std::string(name()) +
+        ": CPU and GPU frequency tables, CPU governor model, power model, no real sensors");
 }
 
 }  // namespace dofa
