@@ -372,7 +372,24 @@ torch::Tensor DynamicModel::forwardPrepared(const torch::Tensor& x) const
 
 LevelTable DynamicModel::levelTable(FrameArrival arrival) const
 {
-    return levelTableFromProfile(m_profile, arrival);
+    // A model runs each level on one backend: operating points measured on another one are
+    // not offered (switching backend is a new model, not a knob).
+    std::vector<RuntimeLevel> levels = levelTableFromProfile(m_profile, arrival).levels();
+    for (size_t i = 0; i < levels.size(); ++i) {
+        const LevelBackend b =
+            i < m_options.levelBackends.size() ? m_options.levelBackends[i] : m_options.backend;
+        const std::string own = b == LevelBackend::Auto ? std::string() : levelBackendName(b);
+        auto& points = levels[i].operatingPoints;
+        points.erase(std::remove_if(points.begin(), points.end(),
+                                    [&](const OperatingPoint& p) {
+                                        for (const KnobSetting& k : p.knobs)
+                                            if (k.knob == "app.backend" && k.value != own)
+                                                return true;
+                                        return false;
+                                    }),
+                     points.end());
+    }
+    return LevelTable(std::move(levels));
 }
 
 LevelTable levelTableFromProfile(const Profile& profile, FrameArrival arrival)
@@ -391,6 +408,17 @@ LevelTable levelTableFromProfile(const Profile& profile, FrameArrival arrival)
         l.latencyP90Ms = std::max(latency.p90, levels.empty() ? 0.0 : levels.back().latencyP90Ms);
         l.powerMw = p.powerMw;
         l.energyMj = p.energyMj;
+        for (const ProfileOperatingPoint& m : p.operatingPoints) {
+            OperatingPoint op;
+            op.name = m.name();
+            for (const auto& [knob, value] : m.knobs)
+                op.knobs.push_back(KnobSetting{knob, value});
+            op.latencyMs = arrival == FrameArrival::Paced && m.pacedLatency ? m.pacedLatency->mean
+                                                                            : m.latency.mean;
+            op.powerMw = m.powerMw;
+            op.energyMj = m.energyMj;
+            l.operatingPoints.push_back(std::move(op));
+        }
         levels.push_back(std::move(l));
     }
     return LevelTable(std::move(levels));

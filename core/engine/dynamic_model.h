@@ -146,7 +146,8 @@ public:
     [[nodiscard]] std::shared_ptr<const StaticSubnet> extractArch(const SubnetArch& arch) const;
 
     /// The profile's levels as the runtime manager sees them (torch-free), with the latencies
-    /// of frames arriving as `arrival` says (levelTableFromProfile).
+    /// of frames arriving as `arrival` says (levelTableFromProfile), without the operating
+    /// points measured on another backend than the one each level runs on.
     [[nodiscard]] LevelTable levelTable(FrameArrival arrival = FrameArrival::BackToBack) const;
 
 private:
@@ -184,7 +185,9 @@ private:
 /// paced ones for FrameArrival::Paced where it has them (ProfileLevel::latencyFor). They are the
 /// manager's prior only: it learns each level's real latency as frames run. Paced latencies need
 /// not ascend (small levels slow down most between frames), so a level's prior is raised to the
-/// faster level's where it would be lower: the table's order stays the profile's.
+/// faster level's where it would be lower: the table's order stays the profile's. A level's
+/// measured operating points (`dofa profile --sweep`) become its runtime operating points, with
+/// the latency of the same arrival, so the lookup and energy policies choose among them.
 LevelTable levelTableFromProfile(const Profile& profile,
                                  FrameArrival arrival = FrameArrival::BackToBack);
 

@@ -14,6 +14,7 @@
 #include "inference_threads.h"
 #include "platform/knob_guard.h"
 #include "platform/platform.h"
+#include "platform/process_affinity.h"
 #include "platform/simulated_board.h"
 #include "runtime/runtime_manager.h"
 #include "scenario.h"
@@ -67,6 +68,7 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
         m_lanes.push_back(std::move(state));
     }
     m_appliedOperatingPoint.assign(m_lanes.size(), -1);
+    m_callerThreads = inferenceThreads().intraOp;
     if (m_platform) {
         m_board = m_platform->simulatedBoard();
         if (m_board) {
@@ -87,7 +89,7 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
     // Threads last: nothing after this may throw, or ~std::thread would terminate. Each lane
     // runs on as many intra-op threads as lane 0, the calling thread (OpenMP's count is per
     // thread: a new thread would otherwise use every core).
-    const int threads = inferenceThreads().intraOp;
+    const int threads = m_callerThreads;
     for (size_t i = 1; i < m_lanes.size(); ++i) {
         LaneState* s = m_lanes[i].get();
         s->thread = std::thread([this, s, threads] {
@@ -112,6 +114,8 @@ InferencePipeline::~InferencePipeline()
     }
     m_load.reset();
     m_knobs.reset();  // knobs back to what they were before the run
+    if (inferenceThreads().intraOp != m_callerThreads)
+        setInferenceThreads(m_callerThreads);  // lane 0 ran on this thread
 }
 
 double InferencePipeline::elapsedSeconds() const
@@ -131,6 +135,8 @@ void InferencePipeline::runLane(LaneState& state)
             r.level = state.lane.model->level();
             // The latency is what the model costs per frame: conversion, preprocessing,
             // forward and arg-max, not the wait for the next frame.
+            if (state.threads > 0 && inferenceThreads().intraOp != state.threads)
+                setInferenceThreads(state.threads);  // an operating point's, on this thread
             const std::int64_t start = nowNs();
             const torch::Tensor& image =
                 state.converter.convert(frame.image, state.lane.model->resolution());
@@ -295,7 +301,7 @@ bool InferencePipeline::step(std::vector<FrameRecord>& out)
 void InferencePipeline::applyOperatingPoint(int lane)
 {
     const int op = m_manager.operatingPoint(lane);
-    if (op < 0 || op == m_appliedOperatingPoint[static_cast<size_t>(lane)] || !m_platform) {
+    if (op < 0 || op == m_appliedOperatingPoint[static_cast<size_t>(lane)]) {
         return;
     }
     const RuntimeLevel& level = m_manager.table(lane).level(m_manager.level(lane));
@@ -306,12 +312,35 @@ void InferencePipeline::applyOperatingPoint(int lane)
         m_knobs = std::make_unique<KnobGuard>();
     }
     for (const KnobSetting& k : level.operatingPoints[static_cast<size_t>(op)].knobs) {
-        const std::shared_ptr<Knob> knob = m_platform->knob(k.knob);
+        if (k.knob == "app.threads") {
+            // OpenMP's thread count is per thread: the lane sets it on its own thread before
+            // its next frame (runLane); lane 0's, the caller's, is put back at the end.
+            try {
+                const int n = std::stoi(k.value);
+                if (n < 1)
+                    throw std::invalid_argument("not positive");
+                m_lanes[static_cast<size_t>(lane)]->threads = n;
+            } catch (const std::exception&) {
+                m_knobProblems.push_back("app.threads: '" + k.value + "' is not a thread count");
+            }
+            continue;
+        }
+        if (k.knob == "app.affinity") {
+            // The points were measured with every thread of the process pinned (the sweep).
+            if (!m_affinity)
+                m_affinity = std::make_unique<ProcessAffinity>();
+            m_affinity->capture();
+            const auto r = m_affinity->set(*m_knobs, k.value);
+            if (!r.isOk())
+                m_knobProblems.push_back(r.error());
+            continue;
+        }
+        const std::shared_ptr<Knob> knob = m_platform ? m_platform->knob(k.knob) : nullptr;
         if (!knob) {
             m_knobProblems.push_back(k.knob + ": no such knob on this platform");
             continue;
         }
-        const auto r = m_knobs->set(knob, std::to_string(k.value));
+        const auto r = m_knobs->set(knob, k.value);
         if (!r.isOk()) {
             m_knobProblems.push_back(k.knob + ": " + r.error());
         }

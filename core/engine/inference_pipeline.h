@@ -26,6 +26,7 @@ class FrameSource;
 class KnobGuard;
 class Monitor;
 class Platform;
+class ProcessAffinity;
 class RuntimeManager;
 class SimulatedBoard;
 struct RunCommand;
@@ -117,6 +118,9 @@ private:
         std::thread thread;  ///< lanes >= 1
         std::int64_t requestedRound = 0;
         std::int64_t finishedRound = 0;
+        /// Intra-op threads the chosen operating point asks for (app.threads), set by the lane
+        /// on its own thread; 0: as started.
+        int threads = 0;
     };
 
     void runLane(LaneState& state);
@@ -133,7 +137,9 @@ private:
     std::unique_ptr<CompetingLoad> m_load;
     std::shared_ptr<SimulatedBoard> m_board;
     std::unique_ptr<KnobGuard> m_knobs;
-    std::vector<int> m_appliedOperatingPoint;  ///< per lane, -1: none applied
+    std::vector<int> m_appliedOperatingPoint;     ///< per lane, -1: none applied
+    std::unique_ptr<ProcessAffinity> m_affinity;  ///< app.affinity of operating points
+    int m_callerThreads = 1;                      ///< intra-op threads of the caller at start
     std::vector<std::string> m_knobProblems;
     LatencyScript m_latencyScript;
     std::int64_t m_startNs = 0;

@@ -4,7 +4,6 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -17,10 +16,11 @@
 
 #include "engine/dynamic_model.h"
 #include "engine/inference_threads.h"
-#include "platform/affinity_knob.h"
 #include "platform/knob_guard.h"
 #include "platform/platform.h"
+#include "platform/process_affinity.h"
 #include "platform/simulated_board.h"
+#include "supernet/atomic_file.h"
 
 namespace dofa {
 
@@ -217,12 +217,10 @@ bool OperatingPointSweep::run(const Progress& progress, const std::atomic<bool>*
     bool finished = true;
     {
         KnobGuard guard;  // restores the affinity and the clocks when the sweep ends
-        // The affinity of every thread of the process: OpenMP's pool threads run half of a
-        // 2-thread forward, and a thread keeps its own affinity. One knob per thread id, kept
-        // across combinations, so that the guard restores each thread's original.
-        // The knobs are made before any write (a knob allows the CPUs the process has when it
-        // is made), after a forward on the most threads the sweep uses has started OpenMP's pool.
-        std::map<pid_t, std::shared_ptr<AffinityKnob>> affinity;
+        // The affinity of every thread of the process (ProcessAffinity), captured before any
+        // write and after a forward on the most threads the sweep uses has started OpenMP's
+        // pool, so that the guard restores each thread's original.
+        ProcessAffinity affinity;
         if (std::any_of(m_axes.begin(), m_axes.end(),
                         [](const SweepAxis& a) { return a.knob == kAffinity; })) {
             int most = threadsBefore;
@@ -236,18 +234,12 @@ bool OperatingPointSweep::run(const Progress& progress, const std::atomic<bool>*
             model.setLevel(static_cast<int>(levels) - 1);
             const int r = model.resolution();
             (void)model.forwardPrepared(torch::randn({1, model.spec().inChannels, r, r}));
-            for (const pid_t tid : AffinityKnob::processThreadIds()) {
-                affinity[tid] = std::make_shared<AffinityKnob>(tid);
-            }
+            affinity.capture();
         }
         auto setAffinity = [&](const std::string& cpus) {
-            for (const auto& [tid, knob] : affinity) {
-                const auto r = guard.set(knob, cpus);
-                if (!r.isOk() && tid == AffinityKnob::currentThreadId()) {
-                    throw std::runtime_error("sweep: app.affinity = " + cpus + ": " + r.error());
-                }
-                // Another thread may have ended since (a decoder's, an old pool's): skipped.
-            }
+            const auto r = affinity.set(guard, cpus);
+            if (!r.isOk())
+                throw std::runtime_error("sweep: " + r.error());
         };
         c10::InferenceMode inference;
         size_t done = 0;
@@ -412,10 +404,8 @@ void OperatingPointSweep::saveResumeFile() const
                         {"axes", axesJson(m_axes)},
                         {"levels", levelsJson(m_profile)},
                         {"combinations", done}};
-    QSaveFile f(QString::fromStdString(m_options.resumePath));
-    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0 || !f.commit()) {
-        throw std::runtime_error(m_options.resumePath + ": cannot write the sweep's resume file");
-    }
+    AtomicFile::save(m_options.resumePath, QJsonDocument(o).toJson().toStdString(),
+                     "the sweep's resume file");
 }
 
 }  // namespace dofa

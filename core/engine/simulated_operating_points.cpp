@@ -30,7 +30,8 @@ LevelTable withSimulatedOperatingPoints(const LevelTable& table,
             std::snprintf(name, sizeof name, "SIMULATED CPU %lld MHz",
                           static_cast<long long>(scratch.frequencyKhz(P::Cpu) / 1000));
             op.name = name;
-            op.knobs = {KnobSetting{"cpu.policy0.max_khz", scratch.frequencyKhz(P::Cpu)}};
+            op.knobs = {
+                KnobSetting{"cpu.policy0.max_khz", std::to_string(scratch.frequencyKhz(P::Cpu))}};
             op.latencyMs = level.latencyMeanMs * scratch.delayFactor(P::Cpu);
             op.powerMw = scratch.totalMw();
             level.operatingPoints.push_back(std::move(op));

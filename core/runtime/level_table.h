@@ -8,12 +8,13 @@
 
 namespace dofa {
 
-/// One knob value of an operating point, in the knob's canonical unit (platform KnobInfo::id and
-/// Unit): {"gpu.max_khz", 1109250}, {"app.threads", 4}.
+/// One knob value of an operating point, as the knob takes it (Knob::set: a number in the
+/// knob's canonical unit, a CPU list or a word): {"gpu.max_khz", "1109250"},
+/// {"app.threads", "2"}, {"app.affinity", "0-1"}.
 struct KnobSetting
 {
     std::string knob;
-    std::int64_t value = 0;
+    std::string value;
 };
 
 /// A level run under particular knob settings, with what was measured (or modelled) there. The

@@ -20,9 +20,11 @@
 
 #include "engine/dataset_replay_source.h"
 #include "engine/inference_pipeline.h"
+#include "engine/inference_threads.h"
 #include "engine/scenario.h"
 #include "engine/simulated_operating_points.h"
 #include "engine_fixtures.h"
+#include "platform/affinity_knob.h"
 #include "platform/platform.h"
 #include "platform/simulated_board.h"
 #include "runtime/energy_policy.h"
@@ -363,6 +365,63 @@ private Q_SLOTS:
         }
     }
 
+    void measuredOperatingPointsSetThreadsAndAffinity()
+    {
+        // A profile's measured operating points (dofa profile --sweep) reach the runtime: the
+        // energy policy chooses among them; the pipeline applies app.threads on the lane's own
+        // thread and app.affinity to every thread, and puts both back when the run ends. A
+        // point measured on another backend than the model's is not offered.
+        const AffinityKnob self;
+        const std::string affinityBefore = self.get().value();
+        const std::string cpu =
+            std::to_string(AffinityKnob::parseCpuList(affinityBefore).value().front());
+        Profile profile = m_profile;
+        for (ProfileLevel& l : profile.levels) {
+            ProfileOperatingPoint one, two, opencv;
+            one.knobs = {{"app.threads", "1"}};
+            one.latency = l.latency;
+            one.powerMw = 1000;
+            two.knobs = {{"app.threads", "2"}, {"app.affinity", cpu}};
+            two.latency = l.latency.scaled(0.5);  // half the time at 80 % of the power
+            two.powerMw = 800;
+            opencv.knobs = {{"app.threads", "1"}, {"app.backend", "opencv"}};
+            opencv.latency = l.latency.scaled(0.1);  // would win everything, were it offered
+            opencv.powerMw = 10;
+            l.operatingPoints = {one, two, opencv};
+        }
+        PipelineLane l;
+        l.source = std::make_unique<DatasetReplaySource>(test::syntheticImages(50),
+                                                         DatasetReplayOptions{});
+        l.model = std::make_unique<DynamicModel>(m_net, profile, 0);
+        const LevelTable table = l.model->levelTable();
+        for (const RuntimeLevel& level : table.levels()) {
+            QCOMPARE(level.operatingPoints.size(), size_t{2});
+            QCOMPARE(level.operatingPoints[1].knobs.size(), size_t{2});
+            QCOMPARE(level.operatingPoints[1].knobs[0].knob, std::string("app.affinity"));
+            QCOMPARE(level.operatingPoints[1].knobs[1].value, std::string("2"));
+            QCOMPARE(level.operatingPoints[1].latencyMs, 0.5 * level.latencyMeanMs);
+        }
+        Targets t;
+        t.latencyMs = 1000;
+        RuntimeManager manager(table, t, std::make_unique<EnergyPolicy>());
+        QCOMPARE(manager.operatingPoint(), 1);
+        QVERIFY(QString::fromStdString(manager.history().back().reason).contains("2 threads"));
+
+        setInferenceThreads(1);
+        std::vector<PipelineLane> lanes;
+        lanes.push_back(std::move(l));
+        {
+            InferencePipeline pipe(std::move(lanes), manager);
+            (void)runFrames(pipe, 5, {});
+            for (const std::string& problem : pipe.knobProblems())
+                QFAIL(problem.c_str());
+            QCOMPARE(inferenceThreads().intraOp, 2);  // lane 0 runs on this thread
+            QCOMPARE(AffinityKnob().get().value(), cpu);
+        }
+        QCOMPARE(inferenceThreads().intraOp, 1);
+        QCOMPARE(AffinityKnob().get().value(), affinityBefore);
+    }
+
     void simulatedClockStretchesFramesAndIsRestored()
     {
         // On the SIMULATED board the energy policy picks level and CPU clock together; the
@@ -390,7 +449,7 @@ private Q_SLOTS:
         const OperatingPoint& chosen = table.level(manager.level()).operatingPoints[op];
         qInfo("energy policy: level %d at %s, expected %.2f ms", manager.level(),
               chosen.name.c_str(), chosen.latencyMs);
-        const std::int64_t f = chosen.knobs.at(0).value;
+        const std::int64_t f = std::stoll(chosen.knobs.at(0).value);
         QVERIFY2(f < fMax, "the energy policy kept the top clock");
         {
             InferencePipeline pipe(std::move(lanes), manager, &platform);

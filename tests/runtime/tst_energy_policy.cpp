@@ -12,7 +12,7 @@ namespace {
 
 OperatingPoint point(const char* name, std::int64_t khz, double ms, double mw)
 {
-    return OperatingPoint{name, {{"gpu.max_khz", khz}}, ms, mw, {}};
+    return OperatingPoint{name, {{"gpu.max_khz", std::to_string(khz)}}, ms, mw, {}};
 }
 
 /// Three levels at two GPU clocks: the slow clock saves energy but takes longer.

@@ -188,8 +188,8 @@ private Q_SLOTS:
     void operatingPointsHaveTheirOwnRecords()
     {
         std::vector<RuntimeLevel> levels = doubling().levels();
-        levels[1].operatingPoints = {{"fast", {{"gpu.max_khz", 1100000}}, 4, 6000.0, {}},
-                                     {"slow", {{"gpu.max_khz", 600000}}, 7, 2500.0, {}}};
+        levels[1].operatingPoints = {{"fast", {{"gpu.max_khz", "1100000"}}, 4, 6000.0, {}},
+                                     {"slow", {{"gpu.max_khz", "600000"}}, 7, 2500.0, {}}};
         LatencyModelConfig tail;
         tail.statistic = WindowStatistic::P90;
         LevelLatencyModel model(LevelTable(levels), tail);
@@ -247,8 +247,8 @@ private Q_SLOTS:
     void managerFeedsItAndTargetsDoNotEraseIt()
     {
         std::vector<RuntimeLevel> levels = nets6().levels();
-        levels[3].operatingPoints = {{"A", {{"gpu.max_khz", 1}}, 51, 4000.0, {}},
-                                     {"B", {{"gpu.max_khz", 2}}, 60, 3000.0, {}}};
+        levels[3].operatingPoints = {{"A", {{"gpu.max_khz", "1"}}, 51, 4000.0, {}},
+                                     {"B", {{"gpu.max_khz", "2"}}, 60, 3000.0, {}}};
         FakeClock clock;
         RuntimeManager::Options o;
         o.clock = clock.clock();

@@ -111,9 +111,9 @@ private Q_SLOTS:
     void choosesOperatingPointOfMostAccurateLevel()
     {
         std::vector<RuntimeLevel> levels = nets6().levels();
-        levels[4].operatingPoints = {{"GPU 1.1 GHz", {{"gpu.max_khz", 1100000}}, 50, 6000.0, {}},
-                                     {"GPU 800 MHz", {{"gpu.max_khz", 800000}}, 58, 4000.0, {}},
-                                     {"GPU 600 MHz", {{"gpu.max_khz", 600000}}, 70, 3500.0, {}}};
+        levels[4].operatingPoints = {{"GPU 1.1 GHz", {{"gpu.max_khz", "1100000"}}, 50, 6000.0, {}},
+                                     {"GPU 800 MHz", {{"gpu.max_khz", "800000"}}, 58, 4000.0, {}},
+                                     {"GPU 600 MHz", {{"gpu.max_khz", "600000"}}, 70, 3500.0, {}}};
         FakeClock clock;
         RuntimeManager rm = lookup(LevelTable(levels), latency(60), clock);
         // Level 5 (61.73 ms) does not fit; level 4 does at 1.1 GHz (300 mJ) and 800 MHz

@@ -40,7 +40,7 @@ private Q_SLOTS:
         l.energyMj = 180.0;  // measured wins over the product
         QCOMPARE(*energyPerInferenceMj(l, -1), 180.0);
         l.operatingPoints.push_back(
-            OperatingPoint{"slow", {{"gpu.max_khz", 600000}}, 60, 2000.0, {}});
+            OperatingPoint{"slow", {{"gpu.max_khz", "600000"}}, 60, 2000.0, {}});
         QCOMPARE(*energyPerInferenceMj(l, 0), 120.0);
         QVERIFY(!energyPerInferenceMj(makeLevel(75, 40), -1));
     }
