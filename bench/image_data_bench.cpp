@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
 
 #include "data/folder_image_set.h"
@@ -57,7 +58,7 @@ cv::Mat photo(int w, int h, std::mt19937& rng)
 
 int main(int argc, char** argv)
 {
-    int images = 200, threads = 2, batch = 50;
+    int images = 200, threads = 2, batch = 0;  // 0: evaluationBatch(224), as dofa eval
     for (int i = 1; i + 1 < argc; i += 2) {
         if (std::strcmp(argv[i], "--images") == 0)
             images = std::atoi(argv[i + 1]);
@@ -101,7 +102,7 @@ int main(int argc, char** argv)
     const double evalRate = static_cast<double>(r.total) / secondsSince(start);
     std::printf("reader alone        %8.1f images/s\n", readerRate);
     std::printf("eval OFA max@224    %8.1f images/s (reader and forward, batch %d)\n", evalRate,
-                batch);
+                batch > 0 ? batch : evaluationBatch(224));
     std::printf("reader / inference  %8.2fx (goal >= 3)\n", readerRate / evalRate);
 
     // Per-frame conversion of a 1280x720 BGR camera frame.
@@ -126,5 +127,23 @@ int main(int argc, char** argv)
         (void)converter.convert(frame, resolutions[static_cast<size_t>(i) % resolutions.size()]);
     std::printf("convert with a resolution switch every frame (160..224) %6.3f ms per frame\n",
                 secondsSince(start) * 1000 / reps);
+    // The peer, in the same run: OpenCV's own bilinear resize (not PIL's pixels: no
+    // antialiasing), the same crop, colour swap and planes, single call per step.
+    torch::Tensor planes = torch::empty({1, 3, 224, 224}, torch::kUInt8);
+    cv::Mat resized, rgb;
+    std::vector<cv::Mat> split;
+    for (int k = 0; k < 3; ++k)
+        split.emplace_back(224, 224, CV_8UC1, planes.data_ptr<std::uint8_t>() + k * 224 * 224);
+    start = std::chrono::steady_clock::now();
+    for (int i = 0; i < reps; ++i) {
+        cv::resize(frame, resized, {455, 256}, 0, 0, cv::INTER_LINEAR);
+        cv::cvtColor(resized(cv::Rect(116, 16, 224, 224)), rgb, cv::COLOR_BGR2RGB);
+        cv::split(rgb, split);
+    }
+    const double peerMs = secondsSince(start) * 1000 / reps;
+    std::printf(
+        "peer: cv::resize INTER_LINEAR + crop + planes %6.3f ms per frame (dofa / peer "
+        "%.2f)\n",
+        peerMs, convertMs / peerMs);
     return 0;
 }

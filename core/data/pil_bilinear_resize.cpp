@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <ATen/Parallel.h>
+
 namespace dofa {
 
 namespace {
@@ -130,49 +132,65 @@ void PilBilinearResize::check(const cv::Mat& src) const
 template <typename Store>
 void PilBilinearResize::run(const cv::Mat& src, Store&& store)
 {
-    // Horizontal pass first, rounded to 8 bits, then vertical: PIL's order and rounding.
+    // Horizontal pass first, rounded to 8 bits, then vertical: PIL's order and rounding. Each
+    // pass splits its rows over the calling thread's intra-op threads when parallel (bands of
+    // rows are independent, so the pixels do not depend on the split).
     const int channels = src.channels();
     m_rows.create(m_rowEnd - m_rowFirst, m_region.width, src.type());
     const int* first = m_horizontal.first.data() + m_region.x;
     const std::int32_t* weights =
         m_horizontal.weights.data() + static_cast<std::ptrdiff_t>(m_region.x) * m_horizontal.width;
-    for (int y = m_rowFirst; y < m_rowEnd; ++y) {
-        const std::uint8_t* in = src.ptr<std::uint8_t>(y);
-        std::uint8_t* out = m_rows.ptr<std::uint8_t>(y - m_rowFirst);
-        switch (channels) {
-            case 1:
-                horizontalRow<1>(in, out, first, weights, m_horizontal.width, m_region.width);
-                break;
-            case 2:
-                horizontalRow<2>(in, out, first, weights, m_horizontal.width, m_region.width);
-                break;
-            case 3:
-                horizontalRow<3>(in, out, first, weights, m_horizontal.width, m_region.width);
-                break;
-            default:
-                horizontalRow<4>(in, out, first, weights, m_horizontal.width, m_region.width);
-                break;
+    const auto horizontal = [&](std::int64_t begin, std::int64_t end) {
+        for (auto y = static_cast<int>(begin); y < end; ++y) {
+            const std::uint8_t* in = src.ptr<std::uint8_t>(m_rowFirst + y);
+            std::uint8_t* out = m_rows.ptr<std::uint8_t>(y);
+            switch (channels) {
+                case 1:
+                    horizontalRow<1>(in, out, first, weights, m_horizontal.width, m_region.width);
+                    break;
+                case 2:
+                    horizontalRow<2>(in, out, first, weights, m_horizontal.width, m_region.width);
+                    break;
+                case 3:
+                    horizontalRow<3>(in, out, first, weights, m_horizontal.width, m_region.width);
+                    break;
+                default:
+                    horizontalRow<4>(in, out, first, weights, m_horizontal.width, m_region.width);
+                    break;
+            }
         }
-    }
+    };
     // The vertical pass runs over taps outside and pixels inside with 32-bit sums, which the
     // compiler vectorises; zero (padding) taps are skipped.
     const int rowBytes = m_region.width * channels;
-    m_acc.resize(static_cast<size_t>(rowBytes));
-    for (int y = 0; y < m_region.height; ++y) {
-        const int yy = m_region.y + y;
-        const int top = m_vertical.first[static_cast<size_t>(yy)] - m_rowFirst;
-        const std::int32_t* k = &m_vertical.weights[static_cast<size_t>(yy) * m_vertical.width];
-        std::int32_t* a = m_acc.data();
-        std::fill(a, a + rowBytes, kHalf);
-        for (int t = 0; t < m_vertical.width; ++t) {
-            const std::int32_t w = k[t];
-            if (w == 0)
-                continue;
-            const std::uint8_t* row = m_rows.ptr<std::uint8_t>(top + t);
-            for (int i = 0; i < rowBytes; ++i)
-                a[i] += row[i] * w;
+    const auto vertical = [&](std::int64_t begin, std::int64_t end) {
+        thread_local std::vector<std::int32_t> acc;  // one row of sums per thread, kept
+        acc.resize(static_cast<size_t>(rowBytes));
+        for (auto y = static_cast<int>(begin); y < end; ++y) {
+            const int yy = m_region.y + y;
+            const int top = m_vertical.first[static_cast<size_t>(yy)] - m_rowFirst;
+            const std::int32_t* k = &m_vertical.weights[static_cast<size_t>(yy) * m_vertical.width];
+            std::int32_t* a = acc.data();
+            std::fill(a, a + rowBytes, kHalf);
+            for (int t = 0; t < m_vertical.width; ++t) {
+                const std::int32_t w = k[t];
+                if (w == 0)
+                    continue;
+                const std::uint8_t* row = m_rows.ptr<std::uint8_t>(top + t);
+                for (int i = 0; i < rowBytes; ++i)
+                    a[i] += row[i] * w;
+            }
+            store(y, static_cast<const std::int32_t*>(a));
         }
-        store(y, a);
+    };
+    const int rows = m_rowEnd - m_rowFirst;
+    if (m_parallel) {
+        // Bands of at least 32 rows: a 224-row crop splits in two on two threads.
+        at::parallel_for(0, rows, 32, horizontal);
+        at::parallel_for(0, m_region.height, 32, vertical);
+    } else {
+        horizontal(0, rows);
+        vertical(0, m_region.height);
     }
 }
 

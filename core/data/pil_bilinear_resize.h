@@ -33,6 +33,11 @@ public:
     [[nodiscard]] cv::Size outputSize() const { return m_output; }
     [[nodiscard]] cv::Rect region() const { return m_region; }
 
+    /// Splits both passes' rows over the calling thread's intra-op threads (at::parallel_for;
+    /// the pixels are the same). For a camera frame, converted while the inference threads
+    /// wait for it; not for the folder reader, whose decoding threads already fill the cores.
+    void setParallel(bool parallel) { m_parallel = parallel; }
+
     /// `src`: 8-bit, 1 to 4 channels, inputSize(). `dst` becomes region-sized of src's type;
     /// it is reallocated only when it is not already. Throws std::invalid_argument otherwise.
     void apply(const cv::Mat& src, cv::Mat& dst);
@@ -64,7 +69,7 @@ private:
     Taps m_horizontal, m_vertical;
     int m_rowFirst = 0, m_rowEnd = 0;  ///< input rows the region reads
     cv::Mat m_rows;                    ///< horizontal pass, 8-bit, input rows m_rowFirst..
-    std::vector<std::int32_t> m_acc;
+    bool m_parallel = false;
 };
 
 }  // namespace dofa

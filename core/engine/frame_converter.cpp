@@ -138,6 +138,7 @@ const at::Tensor& FrameConverter::convert(const cv::Mat& frame, int resolution)
             const cv::Size size =
                 ImageTransform::shorterSideSize(frame.size(), ImageTransform::evalResizeSize(r));
             e.resize.emplace(frame.size(), size, ImageTransform::centerCropRect(size, r));
+            e.resize->setParallel(true);  // the inference threads are idle until it is done
             e.tensor = torch::empty({1, 3, r, r}, torch::kUInt8);
         } else {
             e.tensor = torch::empty({1, r, r}, torch::kUInt8);
