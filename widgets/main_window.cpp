@@ -233,6 +233,9 @@ void MainWindow::redraw()
     if (std::isfinite(s.powerW)) {
         rate += tr(" · %1 W").arg(s.powerW, 0, 'f', 2);
     }
+    if (!s.placement.isEmpty()) {
+        rate += tr(" · on %1").arg(s.placement);
+    }
     if (!s.loadDescription.isEmpty()) {
         rate += tr(" · load: %1").arg(s.loadDescription);
     }

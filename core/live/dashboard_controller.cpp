@@ -626,6 +626,7 @@ void DashboardController::buildSnapshot()
     s.currentLevel = st.running || st.frameIndex >= 0 ? st.level : -1;
     s.latencyMs = st.latencyMs;
     s.loadDescription = st.load;
+    s.placement = st.placement;
     s.running = st.running;
 
     const LivePlatformSample lastSample = d.samples.last();

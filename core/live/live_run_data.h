@@ -71,6 +71,7 @@ struct LiveRunData
         double elapsedSeconds = 0;
         QString managerTargets;
         QString load;
+        QString placement;  ///< where the model runs now (LiveSnapshot::placement)
         QString sourceText;
         QString platformText;
         bool simulated = false;

@@ -58,6 +58,10 @@ struct LiveSnapshot
     double powerW = kNone;           ///< board total, where a sensor (or the SIMULATED board) is
     double targetLatencyMs = kNone;  ///< in force, kNone: no target
     QString loadDescription;         ///< competing workload running, empty: none
+    /// Where the model runs now: processor, intra-op threads, the cores its thread may use, the
+    /// level's backend, and the operating point the manager chose ("CPU · 2 threads · cores
+    /// 0-1 · torch · point 2 threads, cores 0-1"); empty: nothing running.
+    QString placement;
 
     // Time series over the window (bounded; empty where nothing is measured).
     LiveSeries latency;                   ///< ms per frame

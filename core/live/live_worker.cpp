@@ -20,6 +20,7 @@
 #include "engine/scenario.h"
 #include "engine/simulated_operating_points.h"
 #include "engine/source_factory.h"
+#include "platform/affinity_knob.h"
 #include "platform/knob_guard.h"
 #include "platform/platform.h"
 #include "platform/simulated_board.h"
@@ -352,12 +353,37 @@ void LiveWorker::step()
         st.level = r.nextLevel;
         st.latencyMs = r.latencyMs;
         st.elapsedSeconds = r.tSeconds;
+        const std::pair<int, int> choice{m_manager->level(), m_manager->operatingPoint()};
+        if (choice != m_placedChoice || st.placement.isEmpty()) {
+            // Read on this thread, which runs the model: threads and affinity are per thread.
+            m_placedChoice = choice;
+            st.placement = placementText();
+        }
     }
     if (m_manager->decisionCount() != m_decisionsSeen) {
         pushDecisions();
     }
     m_stepQueued = true;
     QMetaObject::invokeMethod(this, &LiveWorker::step, Qt::QueuedConnection);
+}
+
+QString LiveWorker::placementText() const
+{
+    const int threads = inferenceThreads().intraOp;
+    const auto cores = AffinityKnob().get();
+    QString text = QStringLiteral("CPU · %1 thread%2").arg(threads).arg(threads == 1 ? "" : "s");
+    if (cores.isOk())
+        text += QStringLiteral(" · cores ") + QString::fromStdString(cores.value());
+    const int level = m_manager->level();
+    const std::string backend = m_pipeline->model(0).levelBackend(level);
+    if (!backend.empty())
+        text += QStringLiteral(" · ") + QString::fromStdString(backend);
+    const int point = m_manager->operatingPoint();
+    if (point >= 0)
+        text +=
+            QStringLiteral(" · point ") +
+            QString::fromStdString(m_manager->table().level(level).operatingPoints.at(point).name);
+    return text;
 }
 
 void LiveWorker::pushDecisions()

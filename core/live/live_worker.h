@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "live/live_run_data.h"
@@ -92,6 +93,8 @@ private:
     void publishKnobs();
     void publishTargets();
     void pushDecisions();
+    /// LiveSnapshot::placement of the running model, read on this (the model's) thread.
+    [[nodiscard]] QString placementText() const;
     void setRunning(bool running);
 
     LiveRunConfig m_config;
@@ -106,6 +109,7 @@ private:
     std::atomic<int> m_wantedGeneration{0};
     bool m_stepQueued = false;
     std::uint64_t m_decisionsSeen = 0;
+    std::pair<int, int> m_placedChoice{-1, -1};  ///< (level, operating point) placementText() saw
 
     QTimer m_sampler;
     std::vector<std::shared_ptr<Monitor>> m_rails;

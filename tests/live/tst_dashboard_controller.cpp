@@ -169,6 +169,11 @@ private Q_SLOTS:
         QCOMPARE(c.policy(), QStringLiteral("lookup"));
         QVERIFY(c.message().contains(QStringLiteral("nonsense")));
 
+        // Where the model runs: one intra-op thread (the options'), on the CPU, on torch.
+        QVERIFY2(c.snapshot().placement.startsWith(QStringLiteral("CPU · 1 thread · cores ")) &&
+                     c.snapshot().placement.contains(QStringLiteral("torch")),
+                 qPrintable(c.snapshot().placement));
+
         c.startLoad(1);
         QTRY_VERIFY_WITH_TIMEOUT(c.loadActive(), kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(!c.snapshot().loadDescription.isEmpty(), kWaitMs);
