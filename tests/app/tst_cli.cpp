@@ -9,48 +9,16 @@
 #include "../supernet/checkpoint_edit.h"
 #include "../supernet/model_header_edit.h"
 #include "cli/cli.h"
+#include "cli_process.h"
 #include "data/fashion_mnist.h"
 #include "search/profile.h"
 #include "supernet/model_file.h"
 
 using namespace dofa;
 
+using namespace dofa::test;
+
 namespace {
-
-struct Run
-{
-    int code = -1;
-    QString out, err;
-};
-
-Run dofaRun(const QStringList& args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(DOFA_CLI, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-QByteArray bigEndian(int v)
-{
-    QByteArray b(4, 0);
-    for (int i = 0; i < 4; ++i) {
-        b[i] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
-    }
-    return b;
-}
-
-void writeGz(const QString& path, const QByteArray& data)
-{
-    gzFile f = gzopen(path.toLocal8Bit().constData(), "wb");
-    gzwrite(f, data.constData(), static_cast<unsigned>(data.size()));
-    gzclose(f);
-}
 
 void writeSplit(const QString& dir, const QString& prefix, int n)
 {
@@ -88,7 +56,7 @@ class TestCli : public QObject
 private Q_SLOTS:
     void helpAndUsage()
     {
-        Run r = dofaRun({"--help"});
+        CliRun r = dofaRun({"--help"});
         QCOMPARE(r.code, int{kExitOk});
         for (const char* cmd : {"eval", "levels", "train", "calibrate", "arch", "info", "contract",
                                 "import-ofa", "search", "profile", "export", "run"}) {
@@ -104,7 +72,7 @@ private Q_SLOTS:
 
     void archCommand()
     {
-        Run r = dofaRun({"arch", "max"});
+        CliRun r = dofaRun({"arch", "max"});
         QCOMPARE(r.code, int{kExitOk});
         QVERIFY(r.out.contains("r32-k555.555.555.555-e444.444.444.444"));
         QVERIFY(r.out.contains("MMACs"));
@@ -117,7 +85,7 @@ private Q_SLOTS:
 
     void badFilesExitThree()
     {
-        Run r = dofaRun({"eval", "--model", "/nonexistent/model.dofa"});
+        CliRun r = dofaRun({"eval", "--model", "/nonexistent/model.dofa"});
         QCOMPARE(r.code, int{kExitBadInput});
         QVERIFY(r.err.contains("/nonexistent/model.dofa"));
         r = dofaRun({"import-ofa", DOFA_FIXTURES_DIR "/ofa/ofa_legacy_pickle.pth"});
@@ -150,7 +118,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString out = dir.filePath("w10.dofa");
-        Run r = dofaRun(
+        CliRun r = dofaRun(
             {"import-ofa", DOFA_FIXTURES_DIR "/ofa/ofa_w1.0_partial_wrapped.pth", "-o", out});
         QCOMPARE(r.code, int{kExitBadInput});  // partial: refused without --partial
         QVERIFY(r.err.contains("missing"));
@@ -167,8 +135,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString out = dir.filePath("w10.dofa");
-        Run r = dofaRun({"import-ofa", DOFA_FIXTURES_DIR "/ofa/ofa_w1.0_partial_wrapped.pth",
-                         "--partial", "-o", out});
+        CliRun r = dofaRun({"import-ofa", DOFA_FIXTURES_DIR "/ofa/ofa_w1.0_partial_wrapped.pth",
+                            "--partial", "-o", out});
         QVERIFY2(r.code == kExitOk, qPrintable(r.err));
         QVERIFY2(r.out.contains("1000 class names: tench ... toilet tissue"), qPrintable(r.out));
         const ModelFile m = ModelFile::load(out.toStdString());
@@ -204,8 +172,8 @@ private Q_SLOTS:
         };
         const QString out = dir.filePath("w10.dofa");
         writeLabels(1000);
-        Run r = dofaRun({"import-ofa", DOFA_FIXTURES_DIR "/ofa/ofa_w1.0_partial_wrapped.pth",
-                         "--partial", "--labels", labels, "-o", out});
+        CliRun r = dofaRun({"import-ofa", DOFA_FIXTURES_DIR "/ofa/ofa_w1.0_partial_wrapped.pth",
+                            "--partial", "--labels", labels, "-o", out});
         QVERIFY2(r.code == kExitOk, qPrintable(r.err));
         const ModelFile m = ModelFile::load(out.toStdString());
         QCOMPARE(m.classNames().size(), size_t{1000});
@@ -236,7 +204,7 @@ private Q_SLOTS:
         ModelFile m;
         writeTinySetup(dir, m);
         const QString out = dir.filePath("trained.dofa");
-        Run r =
+        CliRun r =
             dofaRun({"train", "--data", dir.path(), "--train-limit", "160", "--val-limit", "40",
                      "--epoch-scale", "0.01", "--batch-size", "64", "--threads", "1", "-o", out},
                     300000);
@@ -260,7 +228,7 @@ private Q_SLOTS:
         testing::stripInputContract(model);
         const ModelFile old = ModelFile::load(model.toStdString());
         QVERIFY(old.inputDefaulted);
-        Run r = dofaRun({"contract", model});
+        CliRun r = dofaRun({"contract", model});
         QCOMPARE(r.code, int{kExitOk});
         QVERIFY2(r.out.contains("none stored"), qPrintable(r.out));
         QVERIFY2(r.out.contains("gray-centre-square: gray, centre square, area resize to 28, "
@@ -321,9 +289,9 @@ private Q_SLOTS:
                            "/t10k-labels-idx1-ubyte.gz")) {
             QSKIP("dataset-fashion-mnist not installed");
         }
-        const Run r = dofaRun({"eval", "--model", DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa",
-                               "--arch", arch, "--threads", "2", "--json"},
-                              300000);
+        const CliRun r = dofaRun({"eval", "--model", DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa",
+                                  "--arch", arch, "--threads", "2", "--json"},
+                                 300000);
         QVERIFY2(r.code == kExitOk, qPrintable(r.err));
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(o.value("total").toInt(), 10000);
@@ -341,7 +309,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString shipped = DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-1t.json";
         const QString out = dir.filePath("remeasured.json");
-        Run r =
+        CliRun r =
             dofaRun({"profile", "--profile", shipped, "--data",
                      QString::fromStdString(FashionMnist::defaultDir()), "--runs", "3", "-o", out},
                     300000);
@@ -397,7 +365,7 @@ private Q_SLOTS:
         // depends on latencies, the top-1 does not).
         auto top1 = [&](const QStringList& data) {
             const QString out = dir.filePath("p.json");
-            const Run r = dofaRun(
+            const CliRun r = dofaRun(
                 QStringList{"profile", "--profile", shipped, "--runs", "1", "-o", out} + data,
                 300000);
             std::map<std::string, double> t;
@@ -428,7 +396,7 @@ private Q_SLOTS:
 
         // eval calibrates on the folder's images too (gray, in memory, the data set's
         // augmentation), and names them by their identity in the protocol.
-        const Run r =
+        const CliRun r =
             dofaRun({"eval", "--model", DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa", "--data",
                      folder, "--arch", "min", "--calib-images", "100", "--json"});
         QVERIFY2(r.code == kExitOk, qPrintable(r.err));
@@ -441,8 +409,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         ModelFile m;
         const QString model = writeTinySetup(dir, m);
-        Run r = dofaRun({"eval", "--model", model, "--data", dir.path(), "--arch", "min",
-                         "--calib-images", "100", "--json"});
+        CliRun r = dofaRun({"eval", "--model", model, "--data", dir.path(), "--arch", "min",
+                            "--calib-images", "100", "--json"});
         QCOMPARE(r.code, int{kExitOk});
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(o.value("total").toInt(), 60);
@@ -461,9 +429,9 @@ private Q_SLOTS:
         const QString model = writeTinySetup(dir, m);
         const QString profile = dir.filePath("p.json");
         const QString cache = dir.filePath("acc.json");
-        Run r = dofaRun({"search", "--model", model, "--data", dir.path(), "--quick", "--levels",
-                         "6", "--accuracy-cache", cache, "-o", profile},
-                        300000);
+        CliRun r = dofaRun({"search", "--model", model, "--data", dir.path(), "--quick", "--levels",
+                            "6", "--accuracy-cache", cache, "-o", profile},
+                           300000);
         QVERIFY2(r.code == kExitOk, qPrintable(r.err));
         QVERIFY(r.out.contains("latency predictor:"));
         QVERIFY(r.out.contains("baseline width"));
@@ -574,9 +542,9 @@ private Q_SLOTS:
         scn.write("# test\n@10 latency 0.0001\n@20 latency off\n");
         scn.close();
         const QString csv = dir.filePath("t.csv");
-        Run r = dofaRun({"run", "--model", model, "--profile", profile, "--data", dir.path(),
-                         "--threads", "1", "--platform", "none", "--frames", "40", "--scenario",
-                         scn.fileName(), "--load", "cpu:1@30", "--telemetry", csv});
+        CliRun r = dofaRun({"run", "--model", model, "--profile", profile, "--data", dir.path(),
+                            "--threads", "1", "--platform", "none", "--frames", "40", "--scenario",
+                            scn.fileName(), "--load", "cpu:1@30", "--telemetry", csv});
         QVERIFY2(r.code == kExitOk, qPrintable(r.err + r.out));
         QVERIFY2(r.out.contains("scenario: latency 0.0001"), qPrintable(r.out));
         QVERIFY2(r.out.contains("frame 30  scenario: load cpu 1"), qPrintable(r.out));

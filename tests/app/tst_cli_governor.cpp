@@ -7,43 +7,11 @@
 #include <zlib.h>
 
 #include "cli/cli.h"
+#include "cli_process.h"
+
+using namespace dofa::test;
 
 namespace {
-
-struct Run
-{
-    int code = -1;
-    QString out, err;
-};
-
-Run dofaRun(const QStringList& args)
-{
-    QProcess p;
-    p.start(DOFA_CLI, args);
-    if (!p.waitForFinished(180000)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-QByteArray bigEndian(int v)
-{
-    QByteArray b(4, 0);
-    for (int i = 0; i < 4; ++i) {
-        b[i] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
-    }
-    return b;
-}
-
-void writeGz(const QString& path, const QByteArray& data)
-{
-    gzFile f = gzopen(path.toLocal8Bit().constData(), "wb");
-    gzwrite(f, data.constData(), static_cast<unsigned>(data.size()));
-    gzclose(f);
-}
 
 /// A 40-image Fashion-MNIST look-alike test split in `dir` (the shipped model reads 28 x 28).
 void writeTestSplit(const QString& dir)
@@ -86,7 +54,7 @@ class TestCliGovernor : public QObject
 private Q_SLOTS:
     void badValuesAreUsageErrors()
     {
-        Run r = dofaRun({"run", "--governor", "turbo", "--platform", "simulated"});
+        CliRun r = dofaRun({"run", "--governor", "turbo", "--platform", "simulated"});
         QCOMPARE(r.code, int{dofa::kExitUsage});
         QVERIFY2(r.err.contains("--governor 'turbo': expected performance, schedutil, ondemand "
                                 "or powersave"),
@@ -123,7 +91,7 @@ private Q_SLOTS:
             "run",        "--data",       dir.path(),   "--threads", "1",     "--frames", "24",
             "--scenario", scn.fileName(), "--platform", "simulated", "--fps", "100"};
         const QString csv = dir.filePath("t.csv");
-        Run r = dofaRun(common + QStringList{"--governor", governor, "--telemetry", csv});
+        CliRun r = dofaRun(common + QStringList{"--governor", governor, "--telemetry", csv});
         QVERIFY2(r.code == dofa::kExitOk, qPrintable(r.err + r.out));
         QVERIFY2(r.out.contains("governor " + governor +
                                 " on every CPU policy (SIMULATED governor model"),

@@ -15,6 +15,7 @@
 #include <torch/torch.h>
 
 #include "cli/cli.h"
+#include "cli_process.h"
 #include "live/dashboard_controller.h"
 #include "search/profile.h"
 #include "supernet/model_file.h"
@@ -23,31 +24,11 @@
 
 using namespace dofa;
 
+using namespace dofa::test;
+
 namespace {
 
 constexpr int kPythonTimeoutMs = 180000;
-
-struct Run
-{
-    int code = -1;
-    QString out, err;
-    double seconds = 0;
-};
-
-Run dofaRun(const QStringList& args, int timeoutMs = 120000)
-{
-    QElapsedTimer clock;
-    clock.start();
-    QProcess p;
-    p.start(DOFA_CLI, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError()), clock.elapsed() / 1000.0};
-}
 
 /// Runs the generator with the first python3 that imports torch, torchvision, PIL, cv2 and
 /// numpy: `python3` on PATH, then Debian's own (a pyenv or venv earlier on PATH hides the
@@ -204,7 +185,7 @@ private Q_SLOTS:
 
         // 1. import-ofa of the whole checkpoint: nothing missing, nothing unexpected.
         m_model = fixture("ofa_w1.0_random.dofa");
-        const Run r = dofaRun({"import-ofa", fixture("ofa_w1.0_random.pth"), "-o", m_model});
+        const CliRun r = dofaRun({"import-ofa", fixture("ofa_w1.0_random.pth"), "-o", m_model});
         QVERIFY2(r.code == kExitOk, qPrintable(r.err + r.out));
         QVERIFY2(r.out.contains("{'state_dict': ...}, 411 tensors loaded, 0 missing, 0 unexpected"),
                  qPrintable(r.out));
@@ -316,7 +297,7 @@ private Q_SLOTS:
         }
         f.close();
         const QString out = fixture("labelled.dofa");
-        const Run r =
+        const CliRun r =
             dofaRun({"import-ofa", fixture("ofa_w1.0_random.pth"), "--labels", labels, "-o", out});
         QVERIFY2(r.code == kExitOk, qPrintable(r.err + r.out));
         const ModelFile m = ModelFile::load(out.toStdString());
@@ -337,8 +318,8 @@ private Q_SLOTS:
         // transforms the folder itself, the hand computation ran on torchvision's tensors.
         QFETCH(QString, arch);
         const bool isMin = arch == "min";
-        const Run r = dofaRun({"eval", "--model", m_model, "--data", m_evalDir, "--arch", arch,
-                               "--no-calibrate", "--threads", "2", "--json"});
+        const CliRun r = dofaRun({"eval", "--model", m_model, "--data", m_evalDir, "--arch", arch,
+                                  "--no-calibrate", "--threads", "2", "--json"});
         QVERIFY2(r.code == kExitOk, qPrintable(r.err));
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         int correct = 0;
@@ -365,18 +346,18 @@ private Q_SLOTS:
             "eval",         "--model",        m_model,  "--data", m_evalDir,
             "--calib-data", fixture("calib"), "--arch", "min",    "--calib-images",
             "16",           "--threads",      "2",      "--json"};
-        const Run a = dofaRun(args);
+        const CliRun a = dofaRun(args);
         QVERIFY2(a.code == kExitOk, qPrintable(a.err));
         const QJsonObject o = QJsonDocument::fromJson(a.out.toUtf8()).object();
         QCOMPARE(o.value("total").toInt(), static_cast<int>(m_images.size()));
         QCOMPARE(o.value("arch").toString(), QString("r128-k33.33.33.33.33-e33.33.33.33.33"));
         QVERIFY2(a.err.contains(fixture("calib") + ": labelled by the model's class names"),
                  qPrintable(a.err));
-        const Run b = dofaRun(args);
+        const CliRun b = dofaRun(args);
         QCOMPARE(b.out, a.out);
         // --limit: a seeded subset of that size.
-        const Run c = dofaRun({"eval", "--model", m_model, "--data", m_evalDir, "--arch", "min",
-                               "--no-calibrate", "--limit", "5", "--json"});
+        const CliRun c = dofaRun({"eval", "--model", m_model, "--data", m_evalDir, "--arch", "min",
+                                  "--no-calibrate", "--limit", "5", "--json"});
         QVERIFY2(c.code == kExitOk, qPrintable(c.err));
         QVERIFY(QJsonDocument::fromJson(c.out.toUtf8()).object().value("total").toInt() <= 5);
     }
@@ -384,8 +365,8 @@ private Q_SLOTS:
     void badFoldersAreClearErrors()
     {
         // A top folder whose only class folder is empty: no image at all.
-        Run r = dofaRun({"eval", "--model", m_model, "--data", fixture("empty_top"), "--arch",
-                         "min", "--no-calibrate"});
+        CliRun r = dofaRun({"eval", "--model", m_model, "--data", fixture("empty_top"), "--arch",
+                            "min", "--no-calibrate"});
         QCOMPARE(r.code, int{kExitBadInput});
         QVERIFY2(r.err.contains(fixture("empty_top")), qPrintable(r.err));
         // A class folder named as none of the model's classes (beside a known one).
@@ -412,7 +393,7 @@ private Q_SLOTS:
         const QString profile = writeRunProfile();
         const QString csv = fixture("run.csv");
         const int frames = static_cast<int>(m_images.size()) + 4;  // loops past the end
-        const Run r =
+        const CliRun r =
             dofaRun({"run", "--model", m_model, "--profile", profile, "--source",
                      "folder:" + m_evalDir, "--frames", QString::number(frames), "--threads", "1",
                      "--platform", "none", "--latency", "100", "--telemetry", csv});
@@ -478,30 +459,30 @@ private Q_SLOTS:
         // smallest settings `search` accepts. The per-layer latency table alone has ~1,250
         // entries; the time is printed so that CI logs show it.
         const QString profile = fixture("searched.json");
-        const Run r = dofaRun({"search",
-                               "--model",
-                               m_model,
-                               "--data",
-                               m_evalDir,
-                               "--calib-data",
-                               fixture("calib"),
-                               "--quick",
-                               "--samples",
-                               "10",
-                               "--calib-images",
-                               "16",
-                               "--limit",
-                               "8",
-                               "--levels",
-                               "3",
-                               "--no-baselines",
-                               "--threads",
-                               "2",
-                               "--pace",
-                               "0",
-                               "-o",
-                               profile},
-                              600000);
+        const CliRun r = dofaRun({"search",
+                                  "--model",
+                                  m_model,
+                                  "--data",
+                                  m_evalDir,
+                                  "--calib-data",
+                                  fixture("calib"),
+                                  "--quick",
+                                  "--samples",
+                                  "10",
+                                  "--calib-images",
+                                  "16",
+                                  "--limit",
+                                  "8",
+                                  "--levels",
+                                  "3",
+                                  "--no-baselines",
+                                  "--threads",
+                                  "2",
+                                  "--pace",
+                                  "0",
+                                  "-o",
+                                  profile},
+                                 600000);
         qInfo("dofa search on OFA w1.0: %.1f s", r.seconds);
         const QStringList lines = r.out.split('\n');
         for (const QString& line : lines) {
