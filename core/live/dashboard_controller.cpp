@@ -15,6 +15,7 @@
 #include "live/device_profiler.h"
 #include "live/live_run_data.h"
 #include "live/live_worker.h"
+#include "live/series_decimation.h"
 #include "live/shipped_files.h"
 #include "live/worker_thread.h"
 #include "platform/thread_count_knob.h"
@@ -53,22 +54,6 @@ QString targetCommand(const char* what, double value)
 std::optional<double> targetValue(double v)
 {
     return v > 0 ? std::optional<double>(v) : std::nullopt;
-}
-
-/// Every k-th point so that at most `limit` remain (the newest always kept).
-template <class T>
-std::vector<T> thin(std::vector<T> v, size_t limit)
-{
-    if (v.size() <= limit) {
-        return v;
-    }
-    const size_t stride = (v.size() + limit - 1) / limit;
-    std::vector<T> out;
-    out.reserve(limit + 1);
-    for (size_t i = (v.size() - 1) % stride; i < v.size(); i += stride) {
-        out.push_back(v[i]);
-    }
-    return out;
 }
 
 }  // namespace
@@ -657,8 +642,7 @@ void DashboardController::buildSnapshot()
     s.latencyTarget = {QStringLiteral("target"), QStringLiteral("ms"), {}};
     s.accuracy = {QStringLiteral("top-1"), QStringLiteral("%"), {}};
     s.level = {QStringLiteral("level"), QString(), {}};
-    const std::vector<LiveFramePoint> shown = thin(points, kMaxSeriesPoints);
-    for (const LiveFramePoint& p : shown) {
+    for (const LiveFramePoint& p : points) {
         s.latency.points.append(QPointF(p.t, p.latencyMs));
         if (!std::isnan(p.targetMs)) {
             s.latencyTarget.points.append(QPointF(p.t, p.targetMs));
@@ -693,6 +677,13 @@ void DashboardController::buildSnapshot()
             s.gpuClock.points.append(QPointF(p.t, p.gpuMHz));
         }
     }
+    // Every frame and sample is in the series; the charts get at most kMaxSeriesPoints of
+    // each, min/max per column, so that no spike is lost to the thinning.
+    for (LiveSeries* series : {&s.latency, &s.latencyTarget, &s.accuracy, &s.level, &s.powerTotal,
+                               &s.cpuClock, &s.gpuClock})
+        series->points = decimateMinMax(series->points, kMaxSeriesPoints);
+    for (LiveSeries& rail : s.powerRails)
+        rail.points = decimateMinMax(rail.points, kMaxSeriesPoints);
     s.powerW = lastSample.totalW;
     s.decisions = d.decisions.all();
     m_snapshot = std::move(s);

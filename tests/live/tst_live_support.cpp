@@ -12,6 +12,7 @@
 #include "engine/latest_frame_source.h"
 #include "engine/source_factory.h"
 #include "engine/telemetry_ring.h"
+#include "live/series_decimation.h"
 #include "live/shipped_files.h"
 #include "live/worker_thread.h"
 #include "runtime/reactive_policy.h"
@@ -84,6 +85,35 @@ class TstLiveSupport : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void decimationKeepsEverySpike()
+    {
+        // 60 s at 30 fps: 1800 frames at 2 ms, one 40 ms spike and one 0.5 ms dip anywhere.
+        for (const int spikeAt : {0, 1, 617, 1000, 1798, 1799}) {
+            QList<QPointF> frames;
+            for (int i = 0; i < 1800; ++i)
+                frames.append(QPointF(i / 30.0, 2.0));
+            frames[spikeAt].setY(40.0);
+            frames[(spikeAt + 900) % 1800].setY(0.5);
+            const QList<QPointF> shown = decimateMinMax(frames, 400);
+            QVERIFY(shown.size() <= 400);
+            QVERIFY(shown.contains(frames[spikeAt]));
+            QVERIFY(shown.contains(frames[(spikeAt + 900) % 1800]));
+            QCOMPARE(shown.front(), frames.front());
+            QCOMPARE(shown.back(), frames.back());
+            for (qsizetype k = 1; k < shown.size(); ++k)
+                QVERIFY(shown[k].x() > shown[k - 1].x());  // time order, each point once
+        }
+        // Few enough points, or all at one time: as they were, or bounded.
+        const QList<QPointF> few{{0, 1}, {1, 3}, {2, 2}};
+        QCOMPARE(decimateMinMax(few, 400), few);
+        QList<QPointF> sameTime;
+        for (int i = 0; i < 50; ++i)
+            sameTime.append(QPointF(5.0, i % 7));
+        const QList<QPointF> one = decimateMinMax(sameTime, 8);
+        QVERIFY(one.size() <= 4);
+        QVERIFY(one.contains(QPointF(5.0, 6)) && one.contains(QPointF(5.0, 0)));
+    }
+
     void ringKeepsNewestWithinCapacity()
     {
         TelemetryRing<int> ring(5);
