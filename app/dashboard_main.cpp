@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/compute_device.h"
 #include "live/dashboard_controller.h"
 #include "main_window.h"
 #ifdef DOFA_HAVE_QML
@@ -81,6 +82,11 @@ int main(int argc, char** argv)
     const QCommandLineOption threads(QStringLiteral("threads"),
                                      QStringLiteral("inference threads (default 1)"),
                                      QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption device(
+        QStringLiteral("device"),
+        QStringLiteral("where the model runs: cpu (default), cuda or cuda:N (needs a LibTorch "
+                       "with CUDA)"),
+        QStringLiteral("NAME"), QStringLiteral("cpu"));
     const QCommandLineOption settings(QStringLiteral("settings"),
                                       QStringLiteral("settings file (INI) instead of the user's"),
                                       QStringLiteral("FILE"));
@@ -97,8 +103,8 @@ int main(int argc, char** argv)
     const QCommandLineOption quitAfter(QStringLiteral("quit-after"),
                                        QStringLiteral("run for SECONDS, then quit"),
                                        QStringLiteral("SECONDS"));
-    parser.addOptions(
-        {model, profile, source, platform, threads, settings, reset, kiosk, screenshot, quitAfter});
+    parser.addOptions({model, profile, source, platform, threads, device, settings, reset, kiosk,
+                       screenshot, quitAfter});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty()) {
         return usageError(
@@ -126,6 +132,17 @@ int main(int argc, char** argv)
         return usageError(QStringLiteral("--threads must be a whole number from 1, not '%1'")
                               .arg(parser.value(threads)));
     }
+    const std::string deviceText = parser.value(device).toStdString();
+    const std::optional<dofa::ComputeDevice> computeDevice = dofa::ComputeDevice::parse(deviceText);
+    if (!computeDevice) {
+        return usageError(QStringLiteral("--device must be cpu, cuda or cuda:N, not '%1'")
+                              .arg(parser.value(device)));
+    }
+    if (const std::string why = computeDevice->unavailableReason(); !why.empty()) {
+        return usageError(QStringLiteral("--device %1: %2")
+                              .arg(parser.value(device), QString::fromStdString(why)));
+    }
+    options.device = QString::fromStdString(computeDevice->name());
     double seconds = 0;
     if (parser.isSet(quitAfter)) {
         seconds = parser.value(quitAfter).toDouble(&ok);

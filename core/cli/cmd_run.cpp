@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cli_support.h"
 #include "commands.h"
+#include "engine/compute_device.h"
 #include "engine/dynamic_model.h"
 #include "engine/inference_pipeline.h"
 #include "engine/inference_threads.h"
@@ -80,6 +81,10 @@ const QCommandLineOption kBackend("backend",
                                   "with it), opencv (OpenCV DNN on the level's ONNX export) or "
                                   "auto (both timed when a level is loaded, the faster kept).",
                                   "name", "torch");
+const QCommandLineOption kDevice("device",
+                                 "Where the model runs: cpu (default), cuda or cuda:N (needs a "
+                                 "LibTorch with CUDA and --backend torch).",
+                                 "name", "cpu");
 const QCommandLineOption kPlatform("platform",
                                    "discover (default) or none: where power and "
                                    "frequency telemetry come from.",
@@ -196,9 +201,10 @@ std::unique_ptr<Policy> makePolicy(const std::string& name, int models)
 int cmdRun(const QStringList& args)
 {
     QCommandLineParser p;
-    p.addOptions({kModel,    kProfile,  kSource,   kFps,   kThreads, kPolicy,  kLatency, kPower,
-                  kAccuracy, kSecond,   kScenario, kStdin, kLoad,    kFrames,  kSeconds, kTelemetry,
-                  kCache,    kPlatform, kData,     kQuiet, kBackend, kGovernor});
+    p.addOptions({kModel,   kProfile, kSource,   kFps,       kThreads,  kPolicy,
+                  kLatency, kPower,   kAccuracy, kSecond,    kScenario, kStdin,
+                  kLoad,    kFrames,  kSeconds,  kTelemetry, kCache,    kPlatform,
+                  kData,    kQuiet,   kBackend,  kGovernor,  kDevice});
     parseOrThrow(p, args,
                  "Runs live classification on a source with a dynamic model: the runtime manager "
                  "switches levels to meet the targets while scenario events change them.");
@@ -230,9 +236,23 @@ int cmdRun(const QStringList& args)
     if (!backend) {
         throw UsageError("--backend: expected torch, opencv or auto");
     }
+    const std::string deviceText = p.value(kDevice).toStdString();
+    const std::optional<ComputeDevice> device = ComputeDevice::parse(deviceText);
+    if (!device) {
+        throw UsageError("--device '" + deviceText + "': expected cpu, cuda or cuda:N");
+    }
+    if (device->isCuda() && *backend != LevelBackend::Torch) {
+        throw UsageError("--backend " + p.value(kBackend).toStdString() +
+                         " runs on the CPU only (OpenCV DNN): it cannot run with --device " +
+                         deviceText + "; use --backend torch");
+    }
+    if (const std::string why = device->unavailableReason(); !why.empty()) {
+        throw UsageError("--device " + deviceText + ": " + why);
+    }
     DynamicModelOptions modelOptions;
     modelOptions.cacheCapacity = cache;
     modelOptions.backend = *backend;
+    modelOptions.device = torchDevice(*device);
 
     Scenario scenario;
     try {
@@ -359,10 +379,14 @@ int cmdRun(const QStringList& args)
     const bool labelled = lanes[0].source->hasLabels();
     std::printf(
         "run: %s\n  model   %s\n  profile %s (%d levels)\n  source  %s\n  policy  %s, "
-        "%d threads\n  targets %s\n  backend %s%s\n",
+        "%d threads\n  targets %s\n  device  %s%s\n  backend %s%s\n",
         p.value(kSource).toStdString().c_str(), modelPath.c_str(), profilePath.c_str(),
         lanes[0].model->levelCount(), sourceText.c_str(), manager.policy().name(), threads,
-        targets.describe().c_str(), levelBackendName(*backend),
+        targets.describe().c_str(), device->name().c_str(),
+        device->isCuda() ? " (the profile's latencies were measured on the CPU; the reactive "
+                           "policy learns the device's from the frames it sees)"
+                         : "",
+        levelBackendName(*backend),
         *backend == LevelBackend::Torch
             ? ""
             : " (the profile's latencies were measured with torch; the reactive policy rescales "

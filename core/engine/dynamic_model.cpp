@@ -56,6 +56,14 @@ std::optional<LevelBackend> levelBackendFromName(const std::string& name)
     return std::nullopt;
 }
 
+torch::Device torchDevice(const ComputeDevice& device)
+{
+    if (!device.isCuda()) {
+        return torch::kCPU;
+    }
+    return {torch::kCUDA, static_cast<c10::DeviceIndex>(device.index)};
+}
+
 DynamicModel::DynamicModel(Supernet supernet, Profile profile, int cacheCapacity)
     : DynamicModel(std::move(supernet), std::move(profile), [cacheCapacity] {
           DynamicModelOptions o;
@@ -75,6 +83,30 @@ DynamicModel::DynamicModel(Supernet supernet, Profile profile, const DynamicMode
     }
     if (!m_options.input.isSet()) {
         m_options.input = InputContract::legacyDefault(m_spec);
+    }
+    const torch::Device& device = m_options.device;
+    if (!device.is_cpu() && !device.is_cuda()) {
+        throw std::invalid_argument("DynamicModel: device " + device.str() +
+                                    ": expected cpu or cuda");
+    }
+    if (device.is_cuda()) {
+        // OpenCV DNN runs on the CPU only: a level on it would not be on the device asked for,
+        // and Auto would compare a CUDA level with a CPU one. Checked before the device, so
+        // that the refusal is the same whether or not this LibTorch has CUDA.
+        bool opencv = m_options.backend != LevelBackend::Torch;
+        for (LevelBackend b : m_options.levelBackends)
+            opencv = opencv || b != LevelBackend::Torch;
+        if (opencv) {
+            throw std::invalid_argument(
+                std::string("the OpenCV DNN backend runs on the CPU only: backend ") +
+                levelBackendName(m_options.backend) + " cannot run on device " + device.str() +
+                " (use the torch backend, or the cpu device)");
+        }
+        const std::string why =
+            ComputeDevice{ComputeDevice::Kind::Cuda, device.index()}.unavailableReason();
+        if (!why.empty()) {
+            throw std::invalid_argument("device " + device.str() + ": " + why);
+        }
     }
     if (m_profile.levels.empty()) {
         throw std::invalid_argument("profile of '" + m_profile.modelName + "' has no levels");
@@ -152,6 +184,12 @@ DynamicModel::CachedLevel DynamicModel::makeLevel(int level)
     const int threads = torch::get_num_threads();
     std::optional<LevelBackendInfo>& known = m_backends[static_cast<size_t>(level)];
     if (backend == LevelBackend::Torch) {
+        if (!m_options.device.is_cpu()) {
+            // Once per level, when it enters the cache: a switch to a cached level stays a
+            // pointer swap, and its weights are already on the device.
+            torch::NoGradGuard noGrad;
+            c.net = std::make_shared<const StaticSubnet>(c.net->to(m_options.device));
+        }
         if (!known) {
             known = LevelBackendInfo{LevelBackend::Torch, {}, {}, {}, threads, "LibTorch (chosen)"};
         }
@@ -367,7 +405,18 @@ torch::Tensor DynamicModel::forward(const torch::Tensor& images) const
 torch::Tensor DynamicModel::forwardPrepared(const torch::Tensor& x) const
 {
     torch::NoGradGuard noGrad;
-    return m_currentDnn ? m_currentDnn->forward(x) : m_current->forward(x);
+    if (m_currentDnn) {
+        return m_currentDnn->forward(x);  // CPU only (the constructor refuses it elsewhere)
+    }
+    // The upload is part of what a frame costs on a GPU: the caller's timing includes it.
+    return m_current->forward(x.device() == m_options.device ? x : x.to(m_options.device));
+}
+
+void DynamicModel::synchronize() const
+{
+    if (m_options.device.is_cuda()) {
+        torch::cuda::synchronize(m_options.device.index());
+    }
 }
 
 LevelTable DynamicModel::levelTable(FrameArrival arrival) const

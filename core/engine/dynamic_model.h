@@ -10,6 +10,7 @@
 
 #include <torch/types.h>
 
+#include "compute_device.h"
 #include "runtime/level_table.h"
 #include "search/profile.h"
 #include "supernet/input_contract.h"
@@ -40,10 +41,17 @@ const char* levelBackendName(LevelBackend backend);
 /// The backend of a name levelBackendName() gives; nullopt for any other text.
 std::optional<LevelBackend> levelBackendFromName(const std::string& name);
 
+/// The torch::Device of a `--device` choice.
+torch::Device torchDevice(const ComputeDevice& device);
+
 /// Construction options of a DynamicModel.
 struct DynamicModelOptions
 {
     int cacheCapacity = 0;  ///< extracted levels kept (0: all)
+    /// Where the levels run: each level's weights move there when it enters the cache, each
+    /// input when it is run. A CUDA device needs a LibTorch with CUDA and the Torch backend
+    /// (OpenCV DNN runs on the CPU only).
+    torch::Device device = torch::kCPU;
     LevelBackend backend = LevelBackend::Torch;
     /// Per level, overriding `backend` for the levels it covers (a level pinned to a backend,
     /// e.g. by a profile measured that way); empty: every level uses `backend`.
@@ -84,7 +92,9 @@ public:
     DynamicModel(Supernet supernet, Profile profile, int cacheCapacity = 0);
     /// As above, with a level backend: OpenCvDnn and Auto export each level to ONNX in memory
     /// when it enters the cache; a level OpenCV DNN cannot load, or whose logits differ from
-    /// LibTorch's, runs on LibTorch and says why in backendInfo().
+    /// LibTorch's, runs on LibTorch and says why in backendInfo(). Throws std::invalid_argument
+    /// for a device this LibTorch cannot use, or OpenCvDnn or Auto on a CUDA device (OpenCV DNN
+    /// runs on the CPU only).
     DynamicModel(Supernet supernet, Profile profile, const DynamicModelOptions& options);
     ~DynamicModel();
 
@@ -109,6 +119,11 @@ public:
     [[nodiscard]] const InputContract& inputContract() const { return m_options.input; }
     /// The current level's input resolution.
     [[nodiscard]] int resolution() const;
+    /// Where the levels run (DynamicModelOptions::device).
+    [[nodiscard]] const torch::Device& device() const { return m_options.device; }
+    /// Waits until the work queued on the device is done: a no-op on the CPU; on CUDA, kernels
+    /// run asynchronously and a latency read without it would time only their launch.
+    void synchronize() const;
 
     /// Makes `level` current, extracting it first when it is not cached (evicting the least
     /// recently used level when the cache is full). Throws std::out_of_range for a bad index.
@@ -125,10 +140,12 @@ public:
     [[nodiscard]] std::int64_t supernetBytes() const;
 
     /// Logits (N, classes) of the current level for uint8 images (N, H, W): the same
-    /// preprocessing as training and evaluation, at the level's resolution.
+    /// preprocessing as training and evaluation, at the level's resolution. Preprocessed on the
+    /// CPU (data/preprocess keeps its constants there), then uploaded to device(); the logits
+    /// stay on device().
     [[nodiscard]] torch::Tensor forward(const torch::Tensor& images) const;
     /// Logits of the current level, through its backend, for an input already preprocessed
-    /// (float (N, C, r, r) at the level's resolution).
+    /// (float (N, C, r, r) at the level's resolution), moved to device() when elsewhere.
     [[nodiscard]] torch::Tensor forwardPrepared(const torch::Tensor& x) const;
     /// The current level's network, for callers that prepare inputs themselves.
     [[nodiscard]] const StaticSubnet& current() const { return *m_current; }
@@ -142,7 +159,8 @@ public:
     [[nodiscard]] std::optional<LevelBackendInfo> backendInfo(int level) const;
 
     /// Any sub-network of the supernet (not a level, not cached), with the supernet's running
-    /// BN statistics: a competing model for contention runs, a peer in benchmarks.
+    /// BN statistics: a competing model for contention runs, a peer in benchmarks. On the CPU
+    /// whatever device() is (the competing loads are CPU loads).
     [[nodiscard]] std::shared_ptr<const StaticSubnet> extractArch(const SubnetArch& arch) const;
 
     /// The profile's levels as the runtime manager sees them (torch-free), with the latencies

@@ -133,19 +133,24 @@ void InferencePipeline::runLane(LaneState& state)
             state.image = frame.image;
             r.label = frame.label;
             r.level = state.lane.model->level();
-            // The latency is what the model costs per frame: conversion, preprocessing,
-            // forward and arg-max, not the wait for the next frame.
+            // The latency is what the model costs per frame: conversion, preprocessing, the
+            // upload to the model's device, forward and arg-max, not the wait for the next
+            // frame.
             if (state.threads > 0 && inferenceThreads().intraOp != state.threads)
                 setInferenceThreads(state.threads);  // an operating point's, on this thread
             const std::int64_t start = nowNs();
             const torch::Tensor& image =
                 state.converter.convert(frame.image, state.lane.model->resolution());
             const torch::Tensor logits = state.lane.model->forward(image);
+            // On CUDA the forward only queued kernels: wait for them, so that the latency is
+            // the frame's and not its launch's (the copy below would wait too, implicitly).
+            state.lane.model->synchronize();
             // Top-3 of 1 x classes logits: a few microseconds, inside the timed span because
             // it is part of what a frame costs the application. The prediction is the first of
             // them, not a separate arg-max: on tied logits the two may pick different classes,
             // and the overlay must show what was predicted.
-            const torch::Tensor probs = torch::softmax(logits[0].to(torch::kFloat), 0);
+            const torch::Tensor probs =
+                torch::softmax(logits[0].to(torch::kCPU).to(torch::kFloat), 0);
             const auto k = std::min<std::int64_t>(3, probs.size(0));
             const auto top = probs.topk(k);
             const auto scores = std::get<0>(top).contiguous();

@@ -328,6 +328,7 @@ void DashboardController::start()
     config.platform = m_platformMode;
     config.platformRoot = m_options.platformRoot;
     config.threads = m_threads;
+    config.device = m_options.device;
     config.policy = m_policy;
     config.latencyMs = targetValue(m_latencyTargetMs);
     config.powerW = targetValue(m_powerBudgetW);

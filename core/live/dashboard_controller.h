@@ -41,6 +41,9 @@ struct DashboardOptions
     /// level of the shipped model: 1.2 ms mean with 1 thread, 6.0 ms with 2, `dofa run --fps
     /// 30` on the 2-core development VM; unpaced, 2 threads are faster).
     int threads = 1;
+    /// Where the model runs: "cpu", "cuda" or "cuda:N" (ComputeDevice), checked by the caller
+    /// (dofa-dashboard --device); not remembered between runs.
+    QString device = QStringLiteral("cpu");
     /// QSettings file (INI) for remembered settings; empty: the user's default location.
     /// Tests point it at a temporary file.
     QString settingsFile;

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "engine/competing_load.h"
+#include "engine/compute_device.h"
 #include "engine/dynamic_model.h"
 #include "engine/frame_source.h"
 #include "engine/inference_pipeline.h"
@@ -210,6 +211,12 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
     PipelineLane lane;
     DynamicModelOptions modelOptions;
     modelOptions.input = config.model->input;
+    const std::optional<ComputeDevice> device = ComputeDevice::parse(config.device.toStdString());
+    if (!device) {
+        throw std::runtime_error("device '" + config.device.toStdString() +
+                                 "': expected cpu, cuda or cuda:N");
+    }
+    modelOptions.device = torchDevice(*device);  // DynamicModel says why a device is unusable
     lane.model = std::make_unique<DynamicModel>(
         config.model->buildSupernet(config.modelPath.toStdString()), config.profile, modelOptions);
     // On the SIMULATED board the energy policy chooses the CPU clock too, from the board's
@@ -371,7 +378,11 @@ QString LiveWorker::placementText() const
 {
     const int threads = inferenceThreads().intraOp;
     const auto cores = AffinityKnob().get();
-    QString text = QStringLiteral("CPU · %1 thread%2").arg(threads).arg(threads == 1 ? "" : "s");
+    // On a GPU the threads and cores are those of the thread that feeds it.
+    const torch::Device& device = m_pipeline->model(0).device();
+    QString text = (device.is_cuda() ? QString::fromStdString(device.str()).toUpper()
+                                     : QStringLiteral("CPU")) +
+                   QStringLiteral(" · %1 thread%2").arg(threads).arg(threads == 1 ? "" : "s");
     if (cores.isOk())
         text += QStringLiteral(" · cores ") + QString::fromStdString(cores.value());
     const int level = m_manager->level();

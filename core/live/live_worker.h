@@ -36,6 +36,7 @@ struct LiveRunConfig
     QString platform = QStringLiteral("discover");
     QString platformRoot = QStringLiteral("/");  ///< sysfs root for "discover"
     int threads = 2;
+    QString device = QStringLiteral("cpu");  ///< ComputeDevice text
     QString policy = QStringLiteral("reactive");
     std::optional<double> latencyMs, powerW, minAccuracy;
 };

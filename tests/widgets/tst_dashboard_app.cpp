@@ -9,6 +9,8 @@
 #include <QTest>
 #include <set>
 
+#include "engine/compute_device.h"
+
 namespace {
 
 struct Run
@@ -207,6 +209,18 @@ void TestDashboardApp::badOptions()
     const Run quit = runDashboard({QStringLiteral("--quit-after"), QStringLiteral("soon")}, false);
     QCOMPARE(quit.exitCode, 2);
     QVERIFY(quit.output.contains(QStringLiteral("--quit-after")));
+    const Run device = runDashboard({QStringLiteral("--device"), QStringLiteral("gpu")}, false);
+    QCOMPARE(device.exitCode, 2);
+    QVERIFY2(device.output.contains(QStringLiteral("--device must be cpu, cuda or cuda:N")),
+             qPrintable(device.output));
+    if (!dofa::ComputeDevice::torchHasCuda()) {
+        // Debian's LibTorch: CUDA is refused before any window opens, and the message says why.
+        const Run cuda = runDashboard({QStringLiteral("--device"), QStringLiteral("cuda")}, false);
+        QCOMPARE(cuda.exitCode, 2);
+        QVERIFY2(cuda.output.contains(QStringLiteral("built without CUDA")) &&
+                     cuda.output.contains(QStringLiteral("-DTorch_DIR=")),
+                 qPrintable(cuda.output));
+    }
 }
 
 QTEST_MAIN(TestDashboardApp)
