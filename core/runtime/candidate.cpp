@@ -57,9 +57,12 @@ std::vector<Candidate> enumerateCandidates(const LevelTable& table)
         const RuntimeLevel& l = table.level(i);
         const int points = static_cast<int>(l.operatingPoints.size());
         for (int p = points > 0 ? 0 : -1; p < points; ++p) {
+            if (!table.offered(i, p))
+                continue;
             Candidate c;
             c.level = i;
             c.operatingPoint = p;
+            c.library = table.libraryOf(i, p);
             c.top1 = l.top1;
             c.latencyMs = p >= 0 ? l.operatingPoints[p].latencyMs : l.latencyMeanMs;
             c.powerMw = p >= 0 ? l.operatingPoints[p].powerMw : l.powerMw;

@@ -17,6 +17,7 @@ struct Candidate
 {
     int level = 0;
     int operatingPoint = -1;  ///< -1: the level's own profile (the table has no points for it)
+    int library = 0;          ///< LevelTable::libraryOf(level, operatingPoint)
     double top1 = 0;
     double latencyMs = 0;  ///< profiled latency, or as learnt (applyLearnedLatency)
     std::optional<double> powerMw;
@@ -24,7 +25,9 @@ struct Candidate
     LatencySource source = LatencySource::Prior;  ///< where latencyMs came from
 };
 
-/// Every pair of the table: one per operating point, or the level itself when it has none.
+/// Every pair of the table: one per operating point, or the level itself when it has none; a
+/// point only where its level is on its library's front (LevelTable::offered), so that a choice
+/// of pair is a choice of (library, level, operating point).
 std::vector<Candidate> enumerateCandidates(const LevelTable& table);
 /// The same pairs with their latencies as `latency` predicts them at `nowNs` (learned record,
 /// scaled profile or profile, see applyLearnedLatency); the profile's when it is null.

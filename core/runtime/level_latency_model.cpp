@@ -35,6 +35,8 @@ LevelLatencyModel::LevelLatencyModel(const LevelTable& table, Config config)
         throw std::invalid_argument("latency model: minSamples must be in 1..windowFrames");
     if (config.maxAgeMs < 1 || !(config.changeThreshold > 0))
         throw std::invalid_argument("latency model: maxAgeMs and changeThreshold must be > 0");
+    for (const LevelLibrary& library : table.libraries())
+        m_libraries.push_back(library);
     for (int l = 0; l < table.size(); ++l) {
         const RuntimeLevel& level = table.level(l);
         m_first.push_back(static_cast<int>(m_records.size()));
@@ -48,6 +50,7 @@ LevelLatencyModel::LevelLatencyModel(const LevelTable& table, Config config)
                             : level.latencyMeanMs;
             r.level = l;
             r.point = p;
+            r.library = table.libraryOf(l, p);
             m_records.push_back(std::move(r));
             if (p >= 0)
                 m_pointNames.back().push_back(level.operatingPoints[p].name);
@@ -85,9 +88,10 @@ void LevelLatencyModel::observe(int level, int operatingPoint, double latencyMs,
         const double before = r.window.olderStatistic(WindowStatistic::Median, k);
         const double ratio = before > 0 ? after / before : 1.0;
         if (std::max(ratio, 1 / ratio) > 1 + m_config.changeThreshold) {
-            // Conditions changed under the running level: what the others said is from before.
+            // Conditions changed under the running level: what the others said is from before,
+            // where they share its cores (a program on core 1 says nothing about core 0).
             for (Record& other : m_records)
-                if (&other != &r) {
+                if (&other != &r && contend(other, r)) {
                     other.window.clear();
                     other.statMs = 0;
                 }
@@ -127,14 +131,20 @@ LatencyPrediction LevelLatencyModel::predict(int level, int operatingPoint,
     // The nearest known records below and above in profiled latency.
     const Record* below = nullptr;
     const Record* above = nullptr;
-    for (const Record& r : m_records) {
-        if (&r == &target || !known(r, nowNs))
-            continue;
-        if (r.priorMs <= target.priorMs && (!below || r.priorMs > below->priorMs))
-            below = &r;
-        if (r.priorMs >= target.priorMs && (!above || r.priorMs < above->priorMs))
-            above = &r;
-    }
+    // The same mapping scales first: another one has other threads, and what slows this one (a
+    // program on its core) need not touch a mapping on other cores. Without records here, a
+    // mapping that shares a core with this one tells more than the profile alone.
+    for (int pass = 0; pass < 2 && !below && !above; ++pass)
+        for (const Record& r : m_records) {
+            const bool usable = pass == 0 ? r.library == target.library
+                                          : r.library != target.library && contend(r, target);
+            if (&r == &target || !usable || !known(r, nowNs))
+                continue;
+            if (r.priorMs <= target.priorMs && (!below || r.priorMs > below->priorMs))
+                below = &r;
+            if (r.priorMs >= target.priorMs && (!above || r.priorMs < above->priorMs))
+                above = &r;
+        }
     if (!below && !above)
         return p;
     p.source = LatencySource::Scaled;
@@ -152,6 +162,11 @@ LatencyPrediction LevelLatencyModel::predict(int level, int operatingPoint,
     }
     p.ms = p.priorMs * p.scale;
     return p;
+}
+
+bool LevelLatencyModel::contend(const Record& a, const Record& b) const
+{
+    return a.library == b.library || m_libraries[a.library].contends(m_libraries[b.library]);
 }
 
 std::string LevelLatencyModel::pairName(int level, int operatingPoint) const

@@ -84,14 +84,18 @@ struct LatencyChange
 /// profile is scaled by the observed/profiled ratio of the known records: interpolated in
 /// log(profiled latency) between the nearest known record below and above, the nearest one's
 /// ratio beyond them (the slowdown is a smooth function of a level's size, not of its index);
-/// with nothing known, the profile itself. All records of a table scale each other, operating
-/// points included: their profiles already hold what the knobs do.
+/// with nothing known, the profile itself. Records scale each other within one library (mapping:
+/// processor, cores, threads, backend), clock points included: their profiles already hold what
+/// a clock does, but not what a program on another core does. A library without known records
+/// is scaled by those of libraries that share a core with it (a program on core 0 slows
+/// "cores 0-1" too), never by a library on other cores.
 ///
 /// Forgetting. (a) Time: a record stale for `maxAgeMs` is ignored. (b) Load change: when the
 /// newest `minSamples` frames of the observed record differ from the rest of it by more than
 /// `changeThreshold` (medians, whatever the statistic: one slow frame is not a change of
 /// conditions), conditions changed: every other record is dropped (they are predicted by
-/// scaling from the fresh one again), and the observed record restarts from its newest frames
+/// scaling from the fresh one again), except those of mappings on other cores, and the observed
+/// record restarts from its newest frames
 /// that are closer to the new statistic than to the old (with the median, 3 frames into a step
 /// change: the record is known again, on new frames only, `minSamples` frames after the step).
 /// A target change alone erases nothing: it says nothing about the hardware, and a level that
@@ -142,17 +146,21 @@ private:
         std::int64_t newestNs = 0;
         int level = 0;
         int point = -1;
+        int library = 0;  ///< LevelTable::libraryOf(level, point)
     };
 
     /// Index into m_records, or -1.
     [[nodiscard]] int indexOf(int level, int operatingPoint) const;
     [[nodiscard]] bool known(const Record& r, std::int64_t nowNs) const;
     [[nodiscard]] std::string pairName(int level, int operatingPoint) const;
+    /// Whether the two records' mappings share a core (or either is not confined).
+    [[nodiscard]] bool contend(const Record& a, const Record& b) const;
 
     Config m_config;
     std::int64_t m_maxAgeNs = 0;
     std::vector<Record> m_records;
-    std::vector<int> m_first;  ///< per level: index of its point -1 record
+    std::vector<LevelLibrary> m_libraries;  ///< the table's, for contend()
+    std::vector<int> m_first;               ///< per level: index of its point -1 record
     std::vector<std::vector<std::string>> m_pointNames;  ///< per level, for describe()
     std::uint64_t m_changeCount = 0;
     LatencyChange m_lastChange;

@@ -45,11 +45,18 @@ struct ReactiveConfig
 ///   the level is predicted by scaling again and may be tried once more.
 /// - New targets, or taking over from another policy: re-evaluated at once on the same
 ///   predictions, without the up-margin. New targets do not erase what was learnt.
+/// - Mapping (a table with level libraries, LevelTable::libraries): the model runs in one
+///   library at a time, at each level's fastest point there. A decision at start or on new
+///   targets picks the most accurate fitting level over every library (ties: where it runs
+///   now). On a violation, another library whose most accurate fitting level beats what fits
+///   here takes the model: a program on this mapping's cores slows its records, not those of a
+///   mapping on other cores. Steps up stay in the library, and the one left behind keeps its
+///   slow record, so there is no ping-pong; the reason names both libraries.
 /// Every reason says which numbers it used (learned record, scaled profile or profile). The
 /// accuracy floor and a profiled power over the power target exclude levels; when no level
 /// reaches the floor, it is ignored (and the reason says so). Frames whose level is not the
-/// current one (a switch not yet applied) are ignored. One model only; it always runs a level's
-/// own profile (operating point -1).
+/// current one (a switch not yet applied) are ignored. One model only. Without mappings it runs
+/// each level's own profile (operating point -1).
 class ReactivePolicy : public Policy
 {
 public:
@@ -68,10 +75,23 @@ public:
     [[nodiscard]] std::int64_t ignoredFrames() const { return m_ignoredFrames; }
 
 private:
-    /// Most accurate allowed level in [first, last] predicted to fit under `limitMs`; -1: none.
-    int bestFitting(const ModelState& model, int first, int last, double limitMs,
+    /// The point a library runs `level` at: -1 in "as configured" (the knobs as they are), else
+    /// the library's fastest point of it (the reactive rule leaves clocks at their top).
+    static int pointOf(const LevelTable& table, int library, int level);
+    /// Whether the model may be placed in `library`: a mapping when the table has any, else "as
+    /// configured"; only one with levels. Allocation-free.
+    static bool choosable(const LevelTable& table, int library);
+    /// "level 3" or "level 3 @ 1 thread, core 1". Allocates: reasons only.
+    static std::string where(const LevelTable& table, int library, int level);
+    /// Allowed by the targets and on the library's front.
+    [[nodiscard]] bool usable(const LevelTable& table, int library, int level) const;
+    [[nodiscard]] double predicted(const ModelState& model, int library, int level,
+                                   std::int64_t nowNs) const;
+    /// Most accurate usable level of `library` in [first, last] predicted to fit under
+    /// `limitMs`; -1: none.
+    int bestFitting(const ModelState& model, int library, int first, int last, double limitMs,
                     std::int64_t nowNs) const;
-    int fastestAllowed() const;
+    [[nodiscard]] int fastestAllowed(const LevelTable& table, int library) const;
     bool stepDown(const PolicyInput& in, double stat, double target, Selection& out);
     bool stepUp(const PolicyInput& in, double stat, double target, Selection& out);
     /// "; conditions changed at level 2 (…): other records dropped" once per load change the
@@ -83,6 +103,7 @@ private:
     std::vector<char> m_allowed;  ///< per level, from the floor and power target (evaluate)
     std::string m_allowedNote;    ///< why the floor or power target was dropped, for reasons
     int m_windowLevel = -1;
+    int m_windowPoint = -1;
     int m_framesAtLevel = 0;
     int m_slackWindows = 0;
     double m_slowdown = 1.0;

@@ -70,6 +70,33 @@ inline LevelTable ladder()
         {{70.0, 22}, {72.0, 26}, {74.0, 30}, {75.5, 34}, {76.5, 38}, {77.5, 42}, {78.5, 46}});
 }
 
+/// ladder() with three mappings per level, as `dofa profile --sweep threads,cores` measures them:
+/// one thread on core 0, one thread on core 1 (same latencies), and two threads on both cores,
+/// slower for the small levels (waking a second thread costs more than it saves) and faster for
+/// the large ones. Each mapping is a library with its own front. With a power, two threads draw
+/// it and one thread 60 % of it.
+inline LevelTable mappedLadder(std::optional<double> twoThreadPowerMw = {})
+{
+    std::vector<RuntimeLevel> levels = ladder().levels();
+    for (RuntimeLevel& l : levels) {
+        const double ms = l.latencyMeanMs;
+        auto point = [&](const char* mapping, std::vector<int> cores, double latencyMs) {
+            OperatingPoint p;
+            p.name = mapping;
+            p.mapping = mapping;
+            p.cores = std::move(cores);
+            p.latencyMs = latencyMs;
+            if (twoThreadPowerMw)  // one thread: 60 % of the two-thread power
+                p.powerMw = *twoThreadPowerMw * (p.cores.size() == 2 ? 1.0 : 0.6);
+            return p;
+        };
+        l.operatingPoints = {point("1 thread, cores 0", {0}, ms),
+                             point("1 thread, cores 1", {1}, ms),
+                             point("2 threads, cores 0-1", {0, 1}, ms * (ms < 32 ? 1.3 : 0.75))};
+    }
+    return LevelTable(std::move(levels));
+}
+
 /// A scripted steady clock.
 struct FakeClock
 {

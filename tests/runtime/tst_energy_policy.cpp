@@ -114,6 +114,27 @@ private Q_SLOTS:
         QCOMPARE(d.operatingPointName, dvfsTable().level(level).operatingPoints[point].name);
     }
 
+    /// Libraries: the least energy per inference over (library, level, point). Above the floor
+    /// only level 6 is allowed: one thread (3 W × 46 ms = 138 mJ) beats two (5 W × 34.5 ms =
+    /// 172.5 mJ) when both fit, two threads when only they fit.
+    void choosesTheMappingByEnergy()
+    {
+        FakeClock clock;
+        RuntimeManager::Options o;
+        o.clock = clock.clock();
+        Targets t = latency(50);
+        t.minAccuracy = 78;
+        RuntimeManager rm(mappedLadder(5000), t, std::make_unique<EnergyPolicy>(), o);
+        QCOMPARE(rm.level(), 6);
+        QCOMPARE(rm.history().back().operatingPointName, std::string("1 thread, cores 0"));
+        t.latencyMs = 40;
+        rm.setTargets(t);
+        QVERIFY(rm.poll());
+        QCOMPARE(rm.history().back().operatingPointName, std::string("2 threads, cores 0-1"));
+        QVERIFY2(contains(rm.history().back().reason, "172.5 mJ"),
+                 rm.history().back().reason.c_str());
+    }
+
     void nothingFeasibleFallsBackAndSaysSo()
     {
         FakeClock clock;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <QtTest>
 
+#include "runtime/candidate.h"
 #include "runtime/lookup_table_policy.h"
 #include "runtime/runtime_manager.h"
 #include "runtime_fixtures.h"
@@ -128,6 +129,28 @@ private Q_SLOTS:
         QCOMPARE(rm.operatingPoint(), 0);
         QVERIFY2(contains(rm.history().back().reason, "GPU 800 MHz to GPU 1.1 GHz"),
                  rm.history().back().reason.c_str());
+    }
+
+    /// With level libraries the choice is (library, level, point): the most accurate level that
+    /// fits, in the library where it fits (ties: the lower energy).
+    void choosesTheMapping()
+    {
+        FakeClock clock;
+        RuntimeManager rm = lookup(mappedLadder(5000), latency(36), clock);
+        // 1 thread fits level 3 (34 ms) at best; 2 threads fit level 6 (34.5 ms).
+        QCOMPARE(rm.level(), 6);
+        QCOMPARE(rm.table().libraryOf(6, rm.operatingPoint()), 3);
+        QCOMPARE(rm.history().back().operatingPointName, std::string("2 threads, cores 0-1"));
+        // Level 6 fits everywhere: 1 thread needs 3 W × 46 ms = 138 mJ, 2 threads 172.5 mJ.
+        rm.setTargets(latency(50));
+        QVERIFY(rm.poll());
+        QCOMPARE(rm.level(), 6);
+        QCOMPARE(rm.table().library(rm.table().libraryOf(6, rm.operatingPoint())).cores.size(),
+                 std::size_t(1));
+        // Off a library's front a level is not offered: level 0 on 2 threads is slower than
+        // level 3 there.
+        for (const Candidate& c : enumerateCandidates(rm.table()))
+            QVERIFY(!(c.level < 3 && c.library == 3));
     }
 
     void ignoresObservedFrames()

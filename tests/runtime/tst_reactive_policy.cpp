@@ -28,6 +28,44 @@ int changes(const RuntimeManager& rm)
     return n;
 }
 
+/// A program pinned to some cores: points whose mapping uses one of them take `factor` × their
+/// profile (the mapping's threads share the core), the others their profile.
+struct PinnedLoad
+{
+    std::vector<int> cores;
+    double factor = 1;
+    [[nodiscard]] double at(const OperatingPoint& p) const
+    {
+        for (int c : p.cores)
+            if (std::find(cores.begin(), cores.end(), c) != cores.end())
+                return p.latencyMs * factor;
+        return p.latencyMs;
+    }
+};
+
+/// One frame at the manager's (level, point) under `load`; -1 points run the level's profile ×
+/// the load's factor when the load is anywhere (not confined: it shares the cores).
+bool runMappedFrame(RuntimeManager& rm, FakeClock& clock, const PinnedLoad& load)
+{
+    const int level = rm.level(), point = rm.operatingPoint();
+    const RuntimeLevel& l = rm.table().level(level);
+    const double ms = point >= 0 ? load.at(l.operatingPoints[point])
+                                 : l.latencyMeanMs * (load.cores.empty() ? 1.0 : load.factor);
+    clock.advanceMs(ms);
+    return rm.observe(FrameObservation{clock.nowNs, ms, level, 0});
+}
+
+/// Library changes among the decisions made on frames.
+int moves(const RuntimeManager& rm)
+{
+    int n = 0;
+    for (const Decision& d : rm.history())
+        n += d.cause == DecisionCause::Frame && d.fromLevel >= 0 &&
+             rm.table().libraryOf(d.fromLevel, d.fromOperatingPoint) !=
+                 rm.table().libraryOf(d.toLevel, d.toOperatingPoint);
+    return n;
+}
+
 }  // namespace
 
 /// Feedback from observed latency: down at once when the device slows, up only on sustained slack,
@@ -260,6 +298,89 @@ private Q_SLOTS:
         }
         QCOMPARE(rm.level(), 6);
         QCOMPARE(dynamic_cast<ReactivePolicy&>(rm.policy()).ignoredFrames(), std::int64_t(50));
+    }
+
+    /// Each mapping is a library with its own front: two threads beat one on the large levels
+    /// only, so the small levels are not in the 2-thread library.
+    void librariesHaveTheirOwnFronts()
+    {
+        const LevelTable table = mappedLadder();
+        QVERIFY(table.hasMappings());
+        QCOMPARE(table.libraryCount(), 4);  // as configured + three mappings
+        QCOMPARE(table.library(1).name, std::string("1 thread, cores 0"));
+        QCOMPARE(table.library(1).memberCount(), 7);
+        const LevelLibrary& two = table.library(3);
+        QCOMPARE(two.name, std::string("2 threads, cores 0-1"));
+        // 2 threads: 28.6, 33.8, 39.0 ms for levels 0-2 and 25.5 ms for level 3: level 3 is as
+        // fast as level 0 and more accurate, so levels 0-2 are dominated there.
+        QCOMPARE(two.member, (std::vector<char>{0, 0, 0, 1, 1, 1, 1}));
+        QVERIFY(!table.offered(0, 2) && table.offered(3, 2) && table.offered(0, 0));
+        QVERIFY(two.contends(table.library(1)) && !table.library(1).contends(table.library(2)));
+    }
+
+    /// A program pinned to the model's core: the model moves to the other core at its most
+    /// accurate level, says why, and stays there (no ping-pong), where without mappings it
+    /// could only drop to its smallest level.
+    void contendedCoreMovesTheModel()
+    {
+        FakeClock clock;
+        RuntimeManager rm = reactive(mappedLadder(), latency(50), clock);
+        QCOMPARE(rm.level(), 6);
+        QCOMPARE(rm.table().libraryOf(6, rm.operatingPoint()), 1);  // ties: the first, core 0
+        const PinnedLoad onCore0{{0}, 2.0};
+        for (int i = 0; i < 3000; ++i)  // about 2.5 minutes of frames: records go stale 5 times
+            runMappedFrame(rm, clock, onCore0);
+        QCOMPARE(rm.level(), 6);
+        QCOMPARE(rm.table().libraryOf(6, rm.operatingPoint()), 2);
+        QCOMPARE(moves(rm), 1);
+        const Decision* move = nullptr;
+        for (const Decision& d : rm.history())
+            if (d.cause == DecisionCause::Frame && d.changed())
+                move = &d;
+        QVERIFY(move);
+        QVERIFY2(contains(move->reason,
+                          "moves from library 1 thread, cores 0 to 1 thread, "
+                          "cores 1") &&
+                     contains(move->reason, "level 6 @ 1 thread, cores 0: learned p50 92.0 ms"),
+                 move->reason.c_str());
+
+        // The same program without mappings: the model can only step down.
+        FakeClock clock2;
+        RuntimeManager alone = reactive(ladder(), latency(50), clock2);
+        for (int i = 0; i < 3000; ++i)
+            runMappedFrame(alone, clock2, onCore0);
+        QCOMPARE(alone.level(), 0);
+    }
+
+    /// A program on every core: a move is tried once (the other core has no record yet), then
+    /// the model steps down where it is; the mapping that shares the slow core is predicted
+    /// slow from it, and nothing moves again.
+    void contentionEverywhereMovesAtMostOnce()
+    {
+        FakeClock clock;
+        RuntimeManager rm = reactive(mappedLadder(), latency(50), clock);
+        const PinnedLoad everywhere{{0, 1}, 2.0};
+        for (int i = 0; i < 3000; ++i)
+            runMappedFrame(rm, clock, everywhere);
+        QCOMPARE(moves(rm), 1);
+        QCOMPARE(rm.level(), 0);  // 22 ms × 2 = 44 ms: the only level that fits
+        int frameDecisions = 0;
+        for (const Decision& d : rm.history())
+            frameDecisions += d.cause == DecisionCause::Frame;
+        QVERIFY2(frameDecisions <= 3, qPrintable(QString::number(frameDecisions)));
+    }
+
+    /// New targets choose over every library: a level that fits only with two threads is run
+    /// there.
+    void targetsChooseTheLibrary()
+    {
+        FakeClock clock;
+        RuntimeManager rm = reactive(mappedLadder(), latency(36), clock);
+        // 1 thread: level 3 (34 ms); 2 threads: level 6 (46 × 0.75 = 34.5 ms).
+        QCOMPARE(rm.level(), 6);
+        QCOMPARE(rm.table().libraryOf(6, rm.operatingPoint()), 3);
+        QVERIFY2(contains(rm.history().back().reason, "library 2 threads, cores 0-1"),
+                 rm.history().back().reason.c_str());
     }
 
     void rejectsBadConfig()
