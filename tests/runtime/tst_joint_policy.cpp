@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <QtTest>
+#include <set>
 
 #include "runtime/joint_policy.h"
 #include "runtime/runtime_manager.h"
@@ -74,6 +75,86 @@ std::vector<int> run(RuntimeManager& rm, const SharedDevice& device, FakeClock& 
         rm.observe(FrameObservation{clock.nowNs, ms, combo[m], m});
     }
     return {rm.level(0), rm.level(1)};
+}
+
+/// Ground truth for tables with mappings: model m at its current point takes the point's profile
+/// × (1 + γ × load of every other model whose point shares a core with it) × the slowdown of a
+/// co-runner on its cores. Two points share a core when their CPU sets overlap or either is
+/// empty (not confined).
+struct MappedDevice
+{
+    double gamma = 0;
+    std::vector<double> coreFactor{1.0, 1.0};  ///< per core: a co-runner there slows it
+
+    static bool share(const std::vector<int>& a, const std::vector<int>& b)
+    {
+        if (a.empty() || b.empty())
+            return true;
+        for (int c : a)
+            if (std::find(b.begin(), b.end(), c) != b.end())
+                return true;
+        return false;
+    }
+    static const OperatingPoint& pointOf(const RuntimeManager& rm, int m)
+    {
+        return rm.table(m).level(rm.level(m)).operatingPoints.at(rm.operatingPoint(m));
+    }
+    double latencyMs(const RuntimeManager& rm, int m) const
+    {
+        const OperatingPoint& op = pointOf(rm, m);
+        double factor = 1;
+        for (int k = 0; k < rm.modelCount(); ++k)
+            if (k != m && share(op.cores, pointOf(rm, k).cores))
+                factor += gamma * rm.table(k).latencyMs(rm.level(k)) / rm.table(k).latencyMs(0);
+        double slow = 1;
+        for (int c : op.cores)
+            slow = std::max(slow, coreFactor.at(c));
+        return op.latencyMs * factor * slow;
+    }
+};
+
+/// The library model m runs in now.
+std::string libraryName(const RuntimeManager& rm, int m)
+{
+    const LevelTable& t = rm.table(m);
+    return t.library(t.libraryOf(rm.level(m), rm.operatingPoint(m))).name;
+}
+
+/// ladder() with one mapping per level, at the level's profiled latency.
+LevelTable pinned(const char* mapping, std::vector<int> cores)
+{
+    std::vector<RuntimeLevel> levels = ladder().levels();
+    for (RuntimeLevel& l : levels) {
+        OperatingPoint p;
+        p.name = p.mapping = mapping;
+        p.cores = cores;
+        p.latencyMs = l.latencyMeanMs;
+        l.operatingPoints = {p};
+    }
+    return LevelTable(std::move(levels));
+}
+
+RuntimeManager mappedJoint(std::vector<LevelTable> tables, const std::vector<double>& targets,
+                           FakeClock& clock, JointConfig config)
+{
+    std::vector<ManagedModel> models;
+    for (std::size_t m = 0; m < tables.size(); ++m)
+        models.push_back({"model" + std::to_string(m), std::move(tables[m]), latency(targets[m])});
+    RuntimeManager::Options o;
+    o.clock = clock.clock();
+    return RuntimeManager(std::move(models), std::make_unique<JointPolicy>(config), o);
+}
+
+/// Alternating frames of every model on the mapped device.
+void runMapped(RuntimeManager& rm, const MappedDevice& device, FakeClock& clock, int frames,
+               Noise& noise, double amplitude)
+{
+    for (int i = 0; i < frames; ++i) {
+        const int m = i % rm.modelCount();
+        const double ms = device.latencyMs(rm, m) * (1 + amplitude * noise.next());
+        clock.advanceMs(ms / 2);
+        rm.observe(FrameObservation{clock.nowNs, ms, rm.level(m), m});
+    }
 }
 
 }  // namespace
@@ -236,6 +317,169 @@ private Q_SLOTS:
         QVERIFY2(upAt.size() <= 3, qPrintable(path));
         QCOMPARE(path1.back(), 2);
         QVERIFY(std::count(path1.begin(), path1.end(), 2) >= 2);
+    }
+
+    /// Issue 14, "Mapping": two models that do not both fit their most accurate level on one
+    /// core, nor on two threads over both cores, both run it when each has a core of its own.
+    void placesTwoModelsOnDifferentCores_data()
+    {
+        QTest::addColumn<std::int64_t>("exhaustiveLimit");
+        QTest::addColumn<QString>("search");
+        QTest::addRow("exhaustive") << std::int64_t{20736} << "exhaustive, 324 combinations";
+        QTest::addRow("greedy") << std::int64_t{1} << "(greedy, ";
+    }
+    void placesTwoModelsOnDifferentCores()
+    {
+        QFETCH(std::int64_t, exhaustiveLimit);
+        QFETCH(QString, search);
+        // mappedLadder: level 6 takes 46 ms on one thread, 34.5 ms on two (u = 46/22 = 2.09).
+        // With γ = 0.5: on one core 46 × (1 + 0.5 × 2.09) = 94 ms, both on cores 0-1 70.6 ms,
+        // one on a core and one on cores 0-1 94 ms for the one on a core: only cores apart fit.
+        MappedDevice device;
+        device.gamma = 0.5;
+        JointConfig config;
+        config.interference = device.gamma;
+        config.exhaustiveLimit = exhaustiveLimit;
+        FakeClock clock;
+        RuntimeManager rm = mappedJoint({mappedLadder(), mappedLadder()}, {48, 48}, clock, config);
+        QCOMPARE(rm.level(0), 6);
+        QCOMPARE(rm.level(1), 6);
+        const std::set<std::string> placed{libraryName(rm, 0), libraryName(rm, 1)};
+        QCOMPARE(placed, (std::set<std::string>{"1 thread, cores 0", "1 thread, cores 1"}));
+        const std::string reason = rm.history().back().reason;
+        // (Library, level) choices per model: 7 + 7 on one thread, 4 on two (levels 0-2 are
+        // slower there than level 3: off that library's front).
+        QVERIFY2(contains(reason, search.toStdString().c_str()), reason.c_str());
+        for (int m = 0; m < 2; ++m) {
+            const std::string part =
+                "model " + std::to_string(m) + " level 6 @ " + libraryName(rm, m) + " (78.5 %";
+            QVERIFY2(contains(reason, part.c_str()), reason.c_str());
+        }
+
+        // On the device: targets met, and the placement holds (no decision after the first).
+        Noise noise(31);
+        const std::uint64_t count = rm.decisionCount();
+        runMapped(rm, device, clock, 600, noise, 0.01);
+        QCOMPARE(rm.decisionCount(), count);
+        for (int m = 0; m < 2; ++m)
+            QVERIFY(device.latencyMs(rm, m) <= 48);
+    }
+
+    /// One model: the library whose most accurate fitting level is best (ties: the faster).
+    void oneModelUsesTheBestLibrary_data()
+    {
+        QTest::addColumn<double>("targetMs");
+        QTest::addColumn<int>("level");
+        QTest::addColumn<QString>("library");
+        // Level 6: 46 ms on one thread, 34.5 on two.
+        QTest::addRow("both fit, two threads faster") << 48.0 << 6 << "2 threads, cores 0-1";
+        QTest::addRow("only two threads") << 40.0 << 6 << "2 threads, cores 0-1";
+        // Level 3 on two threads (25.5 ms) beats level 1 on one (26 ms).
+        QTest::addRow("two threads, mid level") << 27.0 << 3 << "2 threads, cores 0-1";
+        // Two threads slow the small levels (level 3, 25.5 ms, is its fastest): one thread.
+        QTest::addRow("one thread") << 24.0 << 0 << "1 thread, cores 0";
+    }
+    void oneModelUsesTheBestLibrary()
+    {
+        QFETCH(double, targetMs);
+        QFETCH(int, level);
+        QFETCH(QString, library);
+        FakeClock clock;
+        RuntimeManager rm = mappedJoint({mappedLadder()}, {targetMs}, clock, JointConfig{});
+        QCOMPARE(rm.level(0), level);
+        QCOMPARE(QString::fromStdString(libraryName(rm, 0)), library);
+        // The library's fastest point of the level is what runs.
+        const LevelTable& t = rm.table(0);
+        QCOMPARE(rm.operatingPoint(0), t.library(t.libraryOf(level, rm.operatingPoint(0)))
+                                           .fastestPoint[static_cast<std::size_t>(level)]);
+        const std::string part =
+            "model 0 level " + std::to_string(level) + " @ " + library.toStdString();
+        QVERIFY2(contains(rm.history().back().reason, part.c_str()),
+                 rm.history().back().reason.c_str());
+    }
+
+    /// The interference term counts only between libraries that share a core: a search that
+    /// applied it between disjoint ones would not put both at level 6 in the first row, one that
+    /// skipped it between overlapping ones would in the others, and miss both targets.
+    void contentionOnlyBetweenSharedCores_data()
+    {
+        QTest::addColumn<QString>("mapping");  // of model 1; model 0 runs on core 0
+        QTest::addColumn<QList<int>>("cores");
+        QTest::addColumn<bool>("shares");
+        QTest::addRow("other core") << "1 thread, cores 1" << QList<int>{1} << false;
+        QTest::addRow("same core") << "1 thread, cores 0" << QList<int>{0} << true;
+        QTest::addRow("overlapping") << "2 threads, cores 0-1" << QList<int>{0, 1} << true;
+        QTest::addRow("not confined") << "GPU" << QList<int>{} << true;
+    }
+    void contentionOnlyBetweenSharedCores()
+    {
+        QFETCH(QString, mapping);
+        QFETCH(QList<int>, cores);
+        QFETCH(bool, shares);
+        const double gamma = 0.5, targetMs = 48;
+        JointConfig config;
+        config.interference = gamma;
+        FakeClock clock;
+        const std::string name = mapping.toStdString();
+        RuntimeManager rm =
+            mappedJoint({pinned("1 thread, cores 0", {0}),
+                         pinned(name.c_str(), std::vector<int>(cores.begin(), cores.end()))},
+                        {targetMs, targetMs}, clock, config);
+        // Brute force over both ladders, contention by the row.
+        const LevelTable t = ladder();
+        auto ms = [&](int own, int other) {
+            return t.latencyMs(own) * (1 + (shares ? gamma * t.latencyMs(other) / 22.0 : 0.0));
+        };
+        double best = -1;
+        for (int a = 0; a < t.size(); ++a)
+            for (int b = 0; b < t.size(); ++b)
+                if (ms(a, b) <= targetMs && ms(b, a) <= targetMs)
+                    best = std::max(best, t.level(a).top1 + t.level(b).top1);
+        const int a = rm.level(0), b = rm.level(1);
+        const QByteArray levels = QString("levels %1, %2").arg(a).arg(b).toUtf8();
+        QVERIFY2(ms(a, b) <= targetMs && ms(b, a) <= targetMs, levels.constData());
+        QCOMPARE(t.level(a).top1 + t.level(b).top1, best);
+        if (!shares) {
+            QCOMPARE(a, 6);
+            QCOMPARE(b, 6);
+        } else {
+            QVERIFY2(a < 6 && b < 6, levels.constData());
+        }
+    }
+
+    /// A program on core 0 slows the model there: it steps down in its library, the level that
+    /// failed is blocked there (and the reason names the library), the model on core 1 stays.
+    void coRunnerOnOneCoreMovesOnlyThatModel()
+    {
+        MappedDevice device;
+        device.gamma = 0.5;
+        JointConfig config;
+        config.interference = device.gamma;
+        FakeClock clock;
+        Noise noise(32);
+        RuntimeManager rm = mappedJoint({mappedLadder(), mappedLadder()}, {48, 48}, clock, config);
+        runMapped(rm, device, clock, 100, noise, 0.01);
+        const int onCore0 = libraryName(rm, 0) == "1 thread, cores 0" ? 0 : 1;
+        const int onCore1 = 1 - onCore0;
+        QCOMPARE(libraryName(rm, onCore1), std::string("1 thread, cores 1"));
+        const int point1 = rm.operatingPoint(onCore1);
+
+        device.coreFactor[0] = 1.5;  // level 6 there: 69 ms
+        const std::uint64_t count = rm.decisionCount();
+        runMapped(rm, device, clock, 600, noise, 0.01);
+        QVERIFY(rm.decisionCount() > count);
+        // 30 × 1.5 = 45 ms fits, 34 × 1.5 = 51 does not; on core 1 beside the other model,
+        // nothing above level 0 fits.
+        QCOMPARE(rm.level(onCore0), 2);
+        QCOMPARE(libraryName(rm, onCore0), std::string("1 thread, cores 0"));
+        QCOMPARE(rm.level(onCore1), 6);
+        QCOMPARE(rm.operatingPoint(onCore1), point1);
+        for (int m = 0; m < 2; ++m)
+            QVERIFY(device.latencyMs(rm, m) <= 48);
+        bool blocked = false;
+        for (const Decision& d : rm.history())
+            blocked = blocked || contains(d.reason, "level 6 @ 1 thread, cores 0 blocked for");
+        QVERIFY(blocked);
     }
 
     void accuracyFloorPerModel()
