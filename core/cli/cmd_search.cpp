@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cli_support.h"
 #include "commands.h"
+#include "engine/dynamic_model.h"
 #include "engine/inference_threads.h"
 #include "engine/operating_point_sweep.h"
 #include "export/onnx_writer.h"
@@ -439,6 +440,24 @@ bool sweepOperatingPoints(const QString& knobs, const QString& platformMode,
                         op.pacedLatency ? op.pacedLatency->mean : std::nan(""),
                         op.energyMj ? QByteArray::number(*op.energyMj, 'f', 3).constData() : "-");
         }
+    }
+    // The level library of each mapping: the levels on its own front (what the manager offers
+    // there), as the runtime derives them from the points just measured.
+    const LevelTable table = levelTableFromProfile(profile, FrameArrival::BackToBack);
+    std::printf("\n%-34s %s\n", "library (mapping)", "levels on its front: level mean ms");
+    for (const LevelLibrary& library : table.libraries()) {
+        std::string levels;
+        for (int i = 0; i < table.size(); ++i) {
+            if (!library.member[i]) {
+                continue;
+            }
+            const int point = library.fastestPoint[i];
+            const double ms =
+                point >= 0 ? table.level(i).operatingPoints[point].latencyMs : table.latencyMs(i);
+            levels += (levels.empty() ? "" : ", ") + std::to_string(i) + " " +
+                      QByteArray::number(ms, 'f', 3).toStdString();
+        }
+        std::printf("%-34s %s\n", library.name.c_str(), levels.c_str());
     }
     return true;
 }

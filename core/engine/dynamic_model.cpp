@@ -11,6 +11,7 @@
 
 #include "data/preprocess.h"
 #include "opencv_dnn_level.h"
+#include "platform/affinity_knob.h"
 #include "supernet/model_file.h"
 
 namespace dofa {
@@ -421,8 +422,9 @@ void DynamicModel::synchronize() const
 
 LevelTable DynamicModel::levelTable(FrameArrival arrival) const
 {
-    // A model runs each level on one backend: operating points measured on another one are
-    // not offered (switching backend is a new model, not a knob).
+    // A model runs each level on one backend and one processor: operating points measured on
+    // another one are not offered (switching either is a new model, not a knob).
+    const std::string deviceName = m_options.device.str();
     std::vector<RuntimeLevel> levels = levelTableFromProfile(m_profile, arrival).levels();
     for (size_t i = 0; i < levels.size(); ++i) {
         const LevelBackend b =
@@ -432,7 +434,8 @@ LevelTable DynamicModel::levelTable(FrameArrival arrival) const
         points.erase(std::remove_if(points.begin(), points.end(),
                                     [&](const OperatingPoint& p) {
                                         for (const KnobSetting& k : p.knobs)
-                                            if (k.knob == "app.backend" && k.value != own)
+                                            if ((k.knob == "app.backend" && k.value != own) ||
+                                                (k.knob == "app.device" && k.value != deviceName))
                                                 return true;
                                         return false;
                                     }),
@@ -466,6 +469,11 @@ LevelTable levelTableFromProfile(const Profile& profile, FrameArrival arrival)
                                                                             : m.latency.mean;
             op.powerMw = m.powerMw;
             op.energyMj = m.energyMj;
+            op.mapping = m.mapping();
+            const std::string affinity = m.knob("app.affinity");
+            if (!affinity.empty())
+                if (const auto cpus = AffinityKnob::parseCpuList(affinity))
+                    op.cores = cpus.value();
             l.operatingPoints.push_back(std::move(op));
         }
         levels.push_back(std::move(l));

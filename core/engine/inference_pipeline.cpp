@@ -317,6 +317,9 @@ void InferencePipeline::applyOperatingPoint(int lane)
         m_knobs = std::make_unique<KnobGuard>();
     }
     for (const KnobSetting& k : level.operatingPoints[static_cast<size_t>(op)].knobs) {
+        if (k.knob == "app.backend" || k.knob == "app.device") {
+            continue;  // the model's own: DynamicModel::levelTable offers no other
+        }
         if (k.knob == "app.threads") {
             // OpenMP's thread count is per thread: the lane sets it on its own thread before
             // its next frame (runLane); lane 0's, the caller's, is put back at the end.
@@ -334,6 +337,8 @@ void InferencePipeline::applyOperatingPoint(int lane)
             // The points were measured with every thread of the process pinned (the sweep).
             if (!m_affinity)
                 m_affinity = std::make_unique<ProcessAffinity>();
+            // A competing load stands for another program: it stays where it was put.
+            m_affinity->setForeignThreads(m_load ? m_load->threadIds() : std::vector<pid_t>());
             m_affinity->capture();
             const auto r = m_affinity->set(*m_knobs, k.value);
             if (!r.isOk())
@@ -373,7 +378,7 @@ bool InferencePipeline::apply(const RunCommand& c)
         }
         case K::LoadCpu:
             m_load.reset();
-            m_load = CompetingLoad::cpu(static_cast<int>(c.value.value_or(1)));
+            m_load = CompetingLoad::cpu(static_cast<int>(c.value.value_or(1)), c.cores);
             return true;
         case K::LoadModel: {
             m_load.reset();

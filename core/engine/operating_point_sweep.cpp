@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
+#include "engine/compute_device.h"
 #include "engine/dynamic_model.h"
 #include "engine/inference_threads.h"
 #include "platform/knob_guard.h"
@@ -29,6 +31,7 @@ namespace {
 constexpr const char* kThreads = "app.threads";
 constexpr const char* kAffinity = "app.affinity";
 constexpr const char* kBackend = "app.backend";
+constexpr const char* kDevice = "app.device";
 
 bool isCpuClock(const std::string& id)
 {
@@ -97,7 +100,8 @@ std::vector<SweepAxis> OperatingPointSweep::axes(const std::vector<std::string>&
         if (std::any_of(out.begin(), out.end(), [&](const SweepAxis& a) {
                 return (name == "threads" && a.knob == kThreads) ||
                        (name == "cores" && a.knob == kAffinity) ||
-                       (name == "backend" && a.knob == kBackend);
+                       (name == "backend" && a.knob == kBackend) ||
+                       (name == "processor" && a.knob == kDevice);
             })) {
             throw std::invalid_argument("--sweep: '" + name + "' is named twice");
         }
@@ -127,6 +131,22 @@ std::vector<SweepAxis> OperatingPointSweep::axes(const std::vector<std::string>&
             out.push_back(a);
         } else if (name == "backend") {
             out.push_back({kBackend, {"torch", "opencv"}, false});
+        } else if (name == "processor") {
+            // The CPU, and every CUDA device this LibTorch can run on (none with Debian's
+            // CPU-only build: then the axis is the CPU alone, and says why).
+            SweepAxis a{kDevice, {"cpu"}, false};
+            for (int i = 0;; ++i) {
+                const ComputeDevice cuda{ComputeDevice::Kind::Cuda, i};
+                if (!cuda.unavailableReason().empty()) {
+                    if (i == 0) {
+                        std::fprintf(stderr, "sweep processor: CPU only: %s\n",
+                                     cuda.unavailableReason().c_str());
+                    }
+                    break;
+                }
+                a.values.push_back(cuda.name());
+            }
+            out.push_back(a);
         } else if (name == "clock") {
             std::string why = "no platform (--platform none)";
             bool found = false;
@@ -152,13 +172,13 @@ std::vector<SweepAxis> OperatingPointSweep::axes(const std::vector<std::string>&
             }
         } else {
             throw std::invalid_argument("--sweep: unknown knob '" + name +
-                                        "' (threads, cores, backend, clock)");
+                                        "' (threads, cores, backend, processor, clock)");
         }
     }
     if (out.empty()) {
         throw std::invalid_argument(
             "--sweep: name at least one knob (threads, cores, backend, "
-            "clock)");
+            "processor, clock)");
     }
     return out;
 }
@@ -184,6 +204,16 @@ size_t OperatingPointSweep::combinations() const
     return n;
 }
 
+bool OperatingPointSweep::runnable(const std::vector<std::string>& values) const
+{
+    bool opencv = false, elsewhere = false;
+    for (size_t i = 0; i < m_axes.size(); ++i) {
+        opencv = opencv || (m_axes[i].knob == kBackend && values[i] == "opencv");
+        elsewhere = elsewhere || (m_axes[i].knob == kDevice && values[i] != "cpu");
+    }
+    return !(opencv && elsewhere);
+}
+
 std::vector<std::string> OperatingPointSweep::combination(size_t index) const
 {
     // The last axis changes fastest, so slow knobs (clocks, named first) change least often.
@@ -204,12 +234,15 @@ bool OperatingPointSweep::run(const Progress& progress, const std::atomic<bool>*
     const std::shared_ptr<Monitor> power = totalPower(m_platform);
     const std::shared_ptr<SimulatedBoard> board =
         m_platform ? m_platform->simulatedBoard() : nullptr;
-    std::map<std::string, std::unique_ptr<DynamicModel>> models;  // per backend name
-    auto modelFor = [&](const std::string& backend) -> DynamicModel& {
-        auto& m = models[backend];
+    // One model per (backend, processor): weights move to a device once.
+    std::map<std::string, std::unique_ptr<DynamicModel>> models;
+    auto modelFor = [&](const std::string& backend,
+                        const std::string& device = "cpu") -> DynamicModel& {
+        auto& m = models[backend + " " + device];
         if (!m) {
             DynamicModelOptions o;
             o.backend = *levelBackendFromName(backend);
+            o.device = torchDevice(*ComputeDevice::parse(device));
             m = std::make_unique<DynamicModel>(m_net, m_profile, o);
         }
         return *m;
@@ -249,8 +282,13 @@ bool OperatingPointSweep::run(const Progress& progress, const std::atomic<bool>*
                 continue;
             }
             const std::vector<std::string> values = combination(c);
+            if (!runnable(values)) {
+                done += levels;  // no points: OpenCV DNN runs on the CPU only
+                continue;
+            }
             ProfileOperatingPoint base;
             std::string backend = "torch";
+            std::string device = "cpu";
             bool simulatedClock = false;
             for (size_t i = 0; i < m_axes.size(); ++i) {
                 const SweepAxis& axis = m_axes[i];
@@ -259,6 +297,8 @@ bool OperatingPointSweep::run(const Progress& progress, const std::atomic<bool>*
                     setInferenceThreads(std::stoi(values[i]));
                 } else if (axis.knob == kBackend) {
                     backend = values[i];
+                } else if (axis.knob == kDevice) {
+                    device = values[i];
                 } else if (axis.knob == kAffinity) {
                     setAffinity(values[i]);
                 } else {
@@ -278,11 +318,16 @@ bool OperatingPointSweep::run(const Progress& progress, const std::atomic<bool>*
                     progress(static_cast<double>(done) / static_cast<double>(total * levels),
                              base.name());
                 }
-                DynamicModel& model = modelFor(backend);
+                DynamicModel& model = modelFor(backend, device);
                 model.setLevel(static_cast<int>(l));
                 const int r = model.resolution();
+                // On the host, as a frame arrives: the upload is part of what a frame costs, and
+                // a GPU is timed to completion.
                 const torch::Tensor x = torch::randn({1, model.spec().inChannels, r, r});
-                const auto fn = [&] { (void)model.forwardPrepared(x); };
+                const auto fn = [&] {
+                    (void)model.forwardPrepared(x);
+                    model.synchronize();
+                };
                 ProfileOperatingPoint p = base;
                 if (power) {
                     (void)power->read();  // counter monitors average from here
@@ -335,7 +380,9 @@ bool OperatingPointSweep::run(const Progress& progress, const std::atomic<bool>*
         std::vector<ProfileOperatingPoint>& out = m_profile.levels[l].operatingPoints;
         out.clear();
         for (const auto& perLevel : m_points) {
-            out.push_back(perLevel[l]);
+            if (!perLevel.empty()) {
+                out.push_back(perLevel[l]);
+            }
         }
     }
     if (progress) {

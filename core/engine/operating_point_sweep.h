@@ -30,6 +30,9 @@ struct SweepAxis
 /// - `cores`: the measuring thread's affinity: each allowed CPU alone, then all of them;
 /// - `backend`: torch and opencv (a level OpenCV cannot run falls back to LibTorch, and the
 ///   point says so by its latency, not by a failure);
+/// - `processor`: the CPU, and each CUDA device when this LibTorch has CUDA (Debian's has not:
+///   the axis is then the CPU alone, and a line on stderr says why); the input upload is timed
+///   and a GPU is timed to completion. OpenCV DNN is not combined with a GPU;
 /// - `clock`: every writable CPU clock cap of the platform (cpufreq's scaling_max_freq, through
 ///   its knob), at up to 4 values from its table, top included. On the SIMULATED board the cap is
 ///   its model's: the measured latency is stretched by the model's factor and the power is the
@@ -75,6 +78,8 @@ public:
 private:
     [[nodiscard]] size_t combinations() const;
     [[nodiscard]] std::vector<std::string> combination(size_t index) const;
+    /// False for a combination no level can run: OpenCV DNN on a CUDA device.
+    [[nodiscard]] bool runnable(const std::vector<std::string>& values) const;
     void loadResumeFile();
     void saveResumeFile() const;
 

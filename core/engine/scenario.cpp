@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "platform/affinity_knob.h"
+
 namespace dofa {
 
 namespace {
@@ -36,7 +38,8 @@ double number(const std::string& word, const std::string& what)
 
 const char* const kForms =
     "expected one of: latency MS|off, power W|off, accuracy PCT|off (each optionally followed "
-    "by 'model N'), load cpu THREADS, load model ARCH|max|min [THREADS], load off, stop";
+    "by 'model N'), load cpu THREADS [on CPULIST], load model ARCH|max|min [THREADS], load off, "
+    "stop";
 
 }  // namespace
 
@@ -73,11 +76,18 @@ RunCommand RunCommand::parse(const std::string& text)
             c.kind = Kind::LoadOff;
             return c;
         }
-        if (w[1] == "cpu" && w.size() == 3) {
+        if (w[1] == "cpu" && (w.size() == 3 || (w.size() == 5 && w[3] == "on"))) {
             c.kind = Kind::LoadCpu;
             c.value = number(w[2], "thread count");
             if (*c.value < 1) {
                 throw std::invalid_argument("'" + text + "': at least 1 thread");
+            }
+            if (w.size() == 5) {
+                const auto cpus = AffinityKnob::parseCpuList(w[4]);
+                if (!cpus) {
+                    throw std::invalid_argument("'" + text + "': " + cpus.error());
+                }
+                c.cores = w[4];
             }
             return c;
         }
@@ -120,7 +130,8 @@ std::string RunCommand::toString() const
         case Kind::Accuracy:
             return target("accuracy");
         case Kind::LoadCpu:
-            return "load cpu " + std::to_string(static_cast<int>(value.value_or(1)));
+            return "load cpu " + std::to_string(static_cast<int>(value.value_or(1))) +
+                   (cores.empty() ? std::string() : " on " + cores);
         case Kind::LoadModel:
             return "load model " + arch + (threads > 0 ? " " + std::to_string(threads) : "");
         case Kind::LoadOff:

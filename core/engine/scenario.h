@@ -14,6 +14,7 @@ namespace dofa {
 ///   power 5 | power off             board power target in W
 ///   accuracy 85 | accuracy off      top-1 floor in %
 ///   load cpu 2                      two CPU-burning threads
+///   load cpu 2 on 1                 the same, pinned to CPU 1 (a kernel CPU list)
 ///   load model max [2]              a second inference model (arch text, max or min) [threads]
 ///   load off                        stop the competing load
 ///   stop                            end the run
@@ -24,6 +25,7 @@ struct RunCommand
     Kind kind = Kind::Stop;
     std::optional<double> value;  ///< target value (nullopt: off), or cpu threads
     std::string arch;             ///< LoadModel: arch text, "max" or "min"
+    std::string cores;            ///< LoadCpu: CPU list the threads are pinned to; empty: none
     int threads = 0;              ///< LoadModel: intra-op threads (0: as the managed model)
     int model = 0;                ///< target commands: which model
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "platform/affinity_knob.h"
 #include "platform/result.h"
@@ -27,8 +28,14 @@ public:
     /// calling thread's write fails; threads that have ended since (a decoder's, an old pool's)
     /// are skipped.
     Result<std::string> set(KnobGuard& guard, const std::string& cpus);
+    /// Threads that stand for other programs (a CompetingLoad in this process): never captured
+    /// nor written, so that a load pinned to a core stays there when the model moves.
+    void setForeignThreads(std::vector<pid_t> tids);
 
 private:
+    [[nodiscard]] bool foreign(pid_t tid) const;
+
+    std::vector<pid_t> m_foreign;
     std::map<pid_t, std::shared_ptr<AffinityKnob>> m_knobs;
 };
 

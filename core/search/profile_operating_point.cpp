@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "profile_operating_point.h"
 
+#include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 namespace dofa {
@@ -15,12 +17,23 @@ std::string ProfileOperatingPoint::name() const
 {
     std::string out;
     auto add = [&](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
-    for (const auto& [id, value] : knobs) {
+    // Where it runs first, in the order a person says it ("cpu, 1 thread, cores 1, torch"),
+    // then clocks.
+    static const char* const kOrder[] = {"app.device", "app.threads", "app.affinity",
+                                         "app.backend"};
+    std::vector<std::pair<std::string, std::string>> ordered;
+    for (const char* id : kOrder)
+        if (const auto it = knobs.find(id); it != knobs.end())
+            ordered.emplace_back(*it);
+    for (const auto& kv : knobs)
+        if (std::find(std::begin(kOrder), std::end(kOrder), kv.first) == std::end(kOrder))
+            ordered.emplace_back(kv);
+    for (const auto& [id, value] : ordered) {
         if (id == "app.threads") {
             add(value + (value == "1" ? " thread" : " threads"));
         } else if (id == "app.affinity") {
             add("cores " + value);
-        } else if (id == "app.backend") {
+        } else if (id == "app.backend" || id == "app.device") {
             add(value);
         } else if (id.size() > 7 && id.compare(id.size() - 7, 7, "max_khz") == 0) {
             // cpu.policy0.max_khz -> "cpu.policy0 1190 MHz"
@@ -35,6 +48,15 @@ std::string ProfileOperatingPoint::name() const
         }
     }
     return out + (simulated ? " (SIMULATED)" : "");
+}
+
+std::string ProfileOperatingPoint::mapping() const
+{
+    ProfileOperatingPoint where;
+    for (const auto& [id, value] : knobs)
+        if (id.rfind("app.", 0) == 0)
+            where.knobs.emplace(id, value);
+    return where.knobs.empty() ? std::string() : where.name();
 }
 
 QJsonObject ProfileOperatingPoint::toJson() const

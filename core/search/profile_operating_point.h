@@ -28,6 +28,10 @@ struct ProfileOperatingPoint
 
     /// "2 threads, cores 0-1, opencv, CPU 1190 MHz (SIMULATED)".
     [[nodiscard]] std::string name() const;
+    /// Where the level runs at this point: the name of its mapping knobs alone ("app.*":
+    /// processor, threads, cores, backend), without clocks; empty when it sets none. The key of
+    /// its level library (LevelLibrary).
+    [[nodiscard]] std::string mapping() const;
     /// The knob value, or `fallback` when this point does not set the knob.
     [[nodiscard]] std::string knob(const std::string& id, const std::string& fallback = {}) const;
 

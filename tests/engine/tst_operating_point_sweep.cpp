@@ -11,6 +11,8 @@
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include "engine/compute_device.h"
+#include "engine/dynamic_model.h"
 #include "engine/operating_point_sweep.h"
 #include "engine_fixtures.h"
 #include "platform/affinity_knob.h"
@@ -88,6 +90,37 @@ private Q_SLOTS:
                                  OperatingPointSweep::axes({"voltage"}, nullptr));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  OperatingPointSweep::axes({"threads", "threads"}, nullptr));
+    }
+
+    void processorAxisAndLibraries()
+    {
+        // The processor axis: the CPU, and CUDA devices only where this LibTorch runs them (none
+        // with Debian's CPU-only build). OpenCV DNN is never combined with a GPU. Each mapping
+        // (processor, threads, backend) becomes a level library of the runtime.
+        const auto axes = OperatingPointSweep::axes({"processor", "backend"}, nullptr);
+        QCOMPARE(axes[0].knob, std::string("app.device"));
+        QCOMPARE(axes[0].values.front(), std::string("cpu"));
+        const bool cuda = ComputeDevice{ComputeDevice::Kind::Cuda, 0}.unavailableReason().empty();
+        QCOMPARE(axes[0].values.size(), cuda ? size_t{2} : size_t{1});
+        OperatingPointSweep sweep(m_net, twoLevels(m_net->spec()), axes, nullptr, quickOptions());
+        QVERIFY(sweep.run({}, nullptr));
+        const size_t points = axes[0].values.size() * 2 - (cuda ? 1 : 0);  // no opencv on cuda
+        for (const ProfileLevel& l : sweep.profile().levels) {
+            QCOMPARE(l.operatingPoints.size(), points);
+            QCOMPARE(l.operatingPoints[0].name(), std::string("cpu, torch"));  // where first
+            QCOMPARE(l.operatingPoints[0].mapping(), std::string("cpu, torch"));
+        }
+        const LevelTable table = levelTableFromProfile(sweep.profile(), FrameArrival::BackToBack);
+        QCOMPARE(table.libraryCount(), 1 + static_cast<int>(points));
+        QCOMPARE(table.library(1).name, std::string("cpu, torch"));
+        QCOMPARE(table.library(2).name, std::string("cpu, opencv"));
+        // A model on the CPU with LibTorch is offered its own points only: none of another
+        // backend, none of another processor.
+        DynamicModel model(m_net, sweep.profile(), 0);
+        for (const RuntimeLevel& l : model.levelTable().levels()) {
+            QCOMPARE(l.operatingPoints.size(), size_t{1});
+            QCOMPARE(l.operatingPoints[0].mapping, std::string("cpu, torch"));
+        }
     }
 
     void simulatedClockAndRealThreads()
@@ -189,7 +222,7 @@ private Q_SLOTS:
         QCOMPARE(b.latency.mean, 1.5);
         QCOMPARE(*b.energyMj, 3.0);
         QVERIFY(!b.simulated);
-        QCOMPARE(b.name(), std::string("cores 0-1, opencv, 2 threads"));
+        QCOMPARE(b.name(), std::string("2 threads, cores 0-1, opencv"));
         QVERIFY(back.levels[1].operatingPoints.empty());
         // The shipped profiles (schema 2, no operating points) still load.
         const SupernetSpec spec = SupernetSpec::preset("fmnist-mbv3");

@@ -29,6 +29,8 @@ private Q_SLOTS:
                                   << "accuracy 85";
         QTest::addRow("cpu") << "load cpu 2"
                              << "load cpu 2";
+        QTest::addRow("pinned cpu") << "load cpu 2 on 0-1"
+                                    << "load cpu 2 on 0-1";
         QTest::addRow("model") << "load model max 1"
                                << "load model max 1";
         QTest::addRow("off") << "load off"
@@ -50,7 +52,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         for (const char* t :
              {"", "latency", "latency -3", "latency 0", "latency fast", "power 5 model", "load",
-              "load cpu 0", "load gpu 2", "stop now", "jump 3"}) {
+              "load cpu 0", "load cpu 2 on", "load cpu 2 at 1", "load cpu 2 on x", "load gpu 2",
+              "stop now", "jump 3"}) {
             QTest::addRow("%s", t) << t;
         }
     }
