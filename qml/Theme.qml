@@ -18,4 +18,7 @@ QtObject {
     readonly property color bad: "#ff5a4f"
     readonly property color current: "#ff9a1f"
     readonly property color simulated: "#e0a000"
+    // The mapping libraries' lines on the Pareto chart, in turn (accent is "as configured").
+    readonly property var libraries: ["#2ec4b6", "#b58cff", "#d9a05b", "#ff6fb5", "#b5c43c",
+                                      "#8e96d6"]
 }

@@ -2,8 +2,7 @@
 #include "pareto_feeder.h"
 
 #include <QXYSeries>
-#include <algorithm>
-#include <cmath>
+#include <optional>
 
 #include "kiosk_types.h"
 #include "live/dashboard_controller.h"
@@ -16,6 +15,14 @@ void replace(const QPointer<QAbstractSeries>& series, const QList<QPointF>& poin
 {
     if (auto* xy = qobject_cast<QXYSeries*>(series.data())) {
         xy->replace(points);
+    }
+}
+
+void warnUnlessXY(const QAbstractSeries* s)
+{
+    if (s && !qobject_cast<const QXYSeries*>(s)) {
+        qWarning("ParetoFeeder: series '%s' is not an XY series; it stays empty",
+                 qPrintable(s->name()));
     }
 }
 
@@ -42,6 +49,8 @@ void ParetoFeeder::setControllerObject(QObject* object)
         connect(m_controller, &DashboardController::modelChanged, this, &ParetoFeeder::refillModel);
         connect(m_controller, &DashboardController::levelChanged, this,
                 &ParetoFeeder::refillCurrent);
+        connect(m_controller, &DashboardController::libraryChanged, this,
+                &ParetoFeeder::refillCurrent);
         connect(m_controller, &DashboardController::targetsChanged, this,
                 &ParetoFeeder::refillTargets);
     }
@@ -54,10 +63,7 @@ void ParetoFeeder::attach(QAbstractSeries* candidates, QAbstractSeries* levels,
                           QAbstractSeries* minAccuracy)
 {
     for (QAbstractSeries* s : {candidates, levels, current, latencyTarget, minAccuracy}) {
-        if (s && !qobject_cast<QXYSeries*>(s)) {
-            qWarning("ParetoFeeder.attach: series '%s' is not an XY series; it stays empty",
-                     qPrintable(s->name()));
-        }
+        warnUnlessXY(s);
     }
     m_candidates = candidates;
     m_levels = levels;
@@ -67,93 +73,106 @@ void ParetoFeeder::attach(QAbstractSeries* candidates, QAbstractSeries* levels,
     refillModel();
 }
 
+void ParetoFeeder::attachLibraries(const QVariantList& series)
+{
+    m_librarySeries.clear();
+    for (const QVariant& v : series) {
+        auto* s = qobject_cast<QAbstractSeries*>(v.value<QObject*>());
+        if (!s) {
+            qWarning("ParetoFeeder.attachLibraries: an entry is not a chart series; skipped");
+        }
+        warnUnlessXY(s);
+        m_librarySeries.emplace_back(s);
+    }
+    fillLibraries();
+}
+
+void ParetoFeeder::attachCurrent(QAbstractSeries* current)
+{
+    warnUnlessXY(current);
+    m_current = current;
+    refillCurrent();
+}
+
+QStringList ParetoFeeder::libraryNames() const
+{
+    QStringList names;
+    for (const ParetoLine& line : m_plane.libraries()) {
+        names << line.name;
+    }
+    return names;
+}
+
+void ParetoFeeder::fillLibraries()
+{
+    const std::vector<ParetoLine>& lines = m_plane.libraries();
+    for (std::size_t k = 0; k < m_librarySeries.size(); ++k) {
+        replace(m_librarySeries[k], k < lines.size() ? lines[k].points : QList<QPointF>());
+    }
+}
+
 void ParetoFeeder::refillModel()
 {
-    m_candidatePoints.clear();
-    m_levelPoints.clear();
-    if (m_controller) {
-        const LiveProfile& profile = m_controller->modelInfo().profile;
-        // The levels at their median latency, as the widgets' chart and the runtime manager's
-        // lookup table place them.
-        for (const LiveProfileLevel& level : profile.levels) {
-            m_levelPoints << QPointF(level.latency.p50, level.top1);
-        }
-        for (const ProfileCandidate& c : profile.candidates) {
-            m_candidatePoints << QPointF(c.latencyMs, c.top1);
-        }
+    const QStringList namesBefore = libraryNames();
+    m_plane = m_controller ? ParetoPlane(m_controller->modelInfo().profile) : ParetoPlane();
+    replace(m_candidates, m_plane.candidates());
+    replace(m_levels, m_plane.levels());
+    if (libraryNames() != namesBefore) {
+        Q_EMIT librariesChanged();  // QML makes new series and attaches them (filled then)
+    } else {
+        fillLibraries();
     }
-
-    double maxX = 0, minY = 100, maxY = 0;
-    for (const QList<QPointF>* points : {&m_levelPoints, &m_candidatePoints}) {
-        for (const QPointF& p : *points) {
-            maxX = std::max(maxX, p.x());
-            minY = std::min(minY, p.y());
-            maxY = std::max(maxY, p.y());
-        }
-    }
-    if (m_controller) {
-        // Keep every slider position's target line inside the frame.
-        const double latencyMax = m_controller->latencyMaxMs();
-        const double accMin = m_controller->accuracyMin(), accMax = m_controller->accuracyMax();
-        if (std::isfinite(latencyMax)) {
-            maxX = std::max(maxX, latencyMax);
-        }
-        if (std::isfinite(accMin) && accMin > 0) {
-            minY = std::min(minY, accMin);
-        }
-        if (std::isfinite(accMax) && accMax > 0) {
-            maxY = std::max(maxY, accMax);
-        }
-    }
-    if (maxX <= 0 || maxY < minY) {  // nothing open: a sane empty frame
-        maxX = 1;
-        minY = 0;
-        maxY = 100;
-    }
-    m_latencyAxisMax = maxX * 1.05;
-    m_accuracyAxisMin = std::max(0.0, std::floor(minY - 0.5));
-    m_accuracyAxisMax = std::min(100.0, std::ceil(maxY + 0.5));
-
-    replace(m_candidates, m_candidatePoints);
-    replace(m_levels, m_levelPoints);
-    Q_EMIT rangeChanged();
+    updateAxes(true);
     refillCurrent();
     refillTargets();
+}
+
+void ParetoFeeder::updateAxes(bool force)
+{
+    const ParetoAxes axes =
+        m_controller ? m_plane.axes(m_controller->latencyTargetMs(), m_controller->minAccuracy())
+                     : m_plane.axes(0, 0);
+    if (!force && axes.latencyMaxMs == m_latencyAxisMax && axes.accuracyMin == m_accuracyAxisMin &&
+        axes.accuracyMax == m_accuracyAxisMax) {
+        return;
+    }
+    m_latencyAxisMax = axes.latencyMaxMs;
+    m_accuracyAxisMin = axes.accuracyMin;
+    m_accuracyAxisMax = axes.accuracyMax;
+    Q_EMIT rangeChanged();
 }
 
 void ParetoFeeder::refillCurrent()
 {
     const int level = m_controller ? m_controller->level() : -1;
+    const QString library = m_controller ? m_controller->library() : QString();
+    const QString highlighted = m_plane.highlightedLibrary(level, library);
     QList<QPointF> points;
     QString text;
-    if (level >= 0 && level < m_levelPoints.size()) {
-        const QPointF p = m_levelPoints[level];
-        points << p;
-        text = tr("level %1: %2 % at %3 ms").arg(level).arg(p.y(), 0, 'f', 2).arg(p.x(), 0, 'f', 2);
+    if (const std::optional<QPointF> p = m_plane.currentPoint(level, library)) {
+        points << *p;
+        text =
+            tr("level %1: %2 % at %3 ms").arg(level).arg(p->y(), 0, 'f', 2).arg(p->x(), 0, 'f', 2);
+        if (m_plane.libraryIndex(highlighted) >= 0) {
+            text += tr("\non %1").arg(highlighted);  // a second line: library names are long
+        }
     }
     replace(m_current, points);
-    if (text != m_currentText) {
+    const int index = m_plane.libraryIndex(highlighted);
+    if (text != m_currentText || highlighted != m_highlightedLibrary || index != m_currentLibrary) {
         m_currentText = text;
+        m_highlightedLibrary = highlighted;
+        m_currentLibrary = index;
         Q_EMIT currentChanged();
     }
 }
 
 void ParetoFeeder::refillTargets()
 {
-    QList<QPointF> latencyLine, accuracyLine;
-    if (m_controller) {
-        const double latency = m_controller->latencyTargetMs();
-        if (std::isfinite(latency) && latency > 0) {
-            latencyLine << QPointF(latency, m_accuracyAxisMin)
-                        << QPointF(latency, m_accuracyAxisMax);
-        }
-        const double accuracy = m_controller->minAccuracy();
-        if (std::isfinite(accuracy) && accuracy > 0) {
-            accuracyLine << QPointF(0, accuracy) << QPointF(m_latencyAxisMax, accuracy);
-        }
-    }
-    replace(m_latencyTarget, latencyLine);
-    replace(m_minAccuracy, accuracyLine);
+    updateAxes(false);
+    const ParetoAxes axes{m_latencyAxisMax, m_accuracyAxisMin, m_accuracyAxisMax};
+    replace(m_latencyTarget, axes.latencyLine(m_controller ? m_controller->latencyTargetMs() : 0));
+    replace(m_minAccuracy, axes.accuracyLine(m_controller ? m_controller->minAccuracy() : 0));
 }
 
 }  // namespace dofa

@@ -217,7 +217,8 @@ void MainWindow::redraw()
     const LiveModelInfo& info = m_controller->modelInfo();
     m_video->showSnapshot(s);
     const int level = s.currentLevel;
-    m_pareto->setState(level, m_controller->latencyTargetMs(), m_controller->minAccuracy());
+    m_pareto->setState(level, s.library, m_controller->latencyTargetMs(),
+                       m_controller->minAccuracy());
     if (level >= 0 && level < static_cast<int>(info.profile.levels.size())) {
         m_subnet->setArch(info.profile.levels[level].arch, level);
     } else {

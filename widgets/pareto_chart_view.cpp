@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "live/dashboard_controller.h"
+#include "runtime/level_table.h"
 
 namespace dofa {
 
@@ -85,38 +86,40 @@ ParetoChartView::ParetoChartView(QWidget* parent) : QChartView(parent)
         s->attachAxis(m_x);
         s->attachAxis(m_y);
     }
+    // The levels' points are the front line's: one legend entry for both.
+    for (QLegendMarker* marker : chart->legend()->markers(m_levels)) {
+        marker->setVisible(false);
+    }
 
     connect(m_cloud, &QScatterSeries::hovered, this, [this](const QPointF& p, bool entered) {
-        showTip(m_candidatePoints, m_candidateText, p, entered);
+        showTip(m_plane.candidates(), m_candidateText, p, entered);
     });
     connect(m_levels, &QScatterSeries::hovered, this, [this](const QPointF& p, bool entered) {
-        showTip(m_levelPoints, m_levelText, p, entered);
+        showTip(m_plane.levels(), m_levelText, p, entered);
     });
-    connect(m_current, &QScatterSeries::hovered, this, [this](const QPointF& p, bool entered) {
-        showTip(m_levelPoints, m_levelText, p, entered);
+    // The marker may sit on a library's line, away from the level's own point: its level's text.
+    connect(m_current, &QScatterSeries::hovered, this, [this](const QPointF&, bool entered) {
+        if (entered && m_level >= 0) {
+            const QString on = highlightedLibrary();
+            QToolTip::showText(QCursor::pos(),
+                               m_levelText.value(m_level) +
+                                   (on.isEmpty() ? QString() : tr("\nrunning on %1").arg(on)),
+                               this);
+        } else {
+            QToolTip::hideText();
+        }
     });
 }
 
 void ParetoChartView::setModelInfo(const LiveModelInfo& info)
 {
     const LiveProfile& profile = info.profile;
-    m_levelPoints.clear();
+    m_plane = ParetoPlane(profile);
     m_levelText.clear();
-    m_candidatePoints.clear();
     m_candidateText.clear();
 
-    double minX = 1e300, maxX = 0, minY = 100, maxY = 0;
-    auto extend = [&](const QPointF& p) {
-        minX = std::min(minX, p.x());
-        maxX = std::max(maxX, p.x());
-        minY = std::min(minY, p.y());
-        maxY = std::max(maxY, p.y());
-    };
     for (size_t i = 0; i < profile.levels.size(); ++i) {
         const LiveProfileLevel& level = profile.levels[i];
-        const QPointF p(level.latency.p50, level.top1);
-        m_levelPoints << p;
-        extend(p);
         m_levelText << tr("level %1\n%2\ntop-1 %3%\nlatency %4 ms (p50, p90 %5 ms)\npower %6\n"
                           "%7 M MACs, %8 k params")
                            .arg(i)
@@ -129,9 +132,6 @@ void ParetoChartView::setModelInfo(const LiveModelInfo& info)
                            .arg(level.params / 1e3, 0, 'f', 1);
     }
     for (const ProfileCandidate& c : profile.candidates) {
-        const QPointF p(c.latencyMs, c.top1);
-        m_candidatePoints << p;
-        extend(p);
         m_candidateText << tr("candidate (%1, %2)\n%3\ntop-1 %4%\nlatency %5 ms\n"
                               "power: not measured for candidates")
                                .arg(c.measured ? tr("measured") : tr("predicted"))
@@ -140,28 +140,110 @@ void ParetoChartView::setModelInfo(const LiveModelInfo& info)
                                .arg(c.top1, 0, 'f', 2)
                                .arg(c.latencyMs, 0, 'f', 3);
     }
-    m_cloud->replace(m_candidatePoints);
-    m_front->replace(m_levelPoints);
-    m_levels->replace(m_levelPoints);
+    m_cloud->replace(m_plane.candidates());
+    m_front->replace(m_plane.levels());
+    m_levels->replace(m_plane.levels());
+    rebuildLibrarySeries();
 
-    if (maxX <= 0) {  // an empty profile: keep a sane frame
-        minX = 0;
-        maxX = 1;
-        minY = 0;
-        maxY = 100;
-    }
-    m_dataMaxMs = maxX * 1.08;
-    m_x->setRange(0, m_dataMaxMs);
-    const double pad = std::max(0.5, (maxY - minY) * 0.08);
-    m_y->setRange(std::floor(minY - pad), std::ceil(maxY + pad));
-    chart()->setTitle(tr("Pareto front: %1 levels, %2 candidates (%3)")
-                          .arg(m_levelPoints.size())
-                          .arg(m_candidatePoints.size())
-                          .arg(QString::fromStdString(profile.device.id())));
+    const int libraries = static_cast<int>(m_plane.libraries().size());
+    chart()->setTitle(libraries > 0
+                          ? tr("Pareto fronts: %1 levels in %2 libraries, %3 candidates (%4)")
+                                .arg(m_plane.levels().size())
+                                .arg(libraries + 1)
+                                .arg(m_plane.candidates().size())
+                                .arg(QString::fromStdString(profile.device.id()))
+                          : tr("Pareto front: %1 levels, %2 candidates (%3)")
+                                .arg(m_plane.levels().size())
+                                .arg(m_plane.candidates().size())
+                                .arg(QString::fromStdString(profile.device.id())));
     const int level = m_level;
     m_level = -2;  // the points moved: redraw the highlight even for the same level
-    setState(level, m_latencyTargetMs, m_minAccuracyPercent);
+    setState(level, m_library, m_latencyTargetMs, m_minAccuracyPercent);
     updateLines();
+}
+
+void ParetoChartView::rebuildLibrarySeries()
+{
+    for (QLineSeries* series : m_librarySeries) {
+        chart()->removeSeries(series);
+        delete series;
+    }
+    m_librarySeries.clear();
+    m_libraryText.clear();
+    // Beside the levels' blue, the current level's orange and the targets' red and green.
+    static const QColor palette[] = {{0, 150, 150},  {140, 60, 180}, {150, 90, 40},
+                                     {220, 60, 140}, {110, 120, 20}, {90, 90, 140}};
+    const std::vector<ParetoLine>& lines = m_plane.libraries();
+    m_front->setName(lines.empty() ? tr("front") : QString::fromLatin1(LevelTable::kAsConfigured));
+    for (size_t k = 0; k < lines.size(); ++k) {
+        const ParetoLine& line = lines[k];
+        auto* series = new QLineSeries();
+        series->setName(line.name);
+        series->setColor(palette[k % (sizeof(palette) / sizeof(palette[0]))]);
+        series->setPointsVisible(true);
+        series->replace(line.points);
+        chart()->addSeries(series);
+        series->attachAxis(m_x);
+        series->attachAxis(m_y);
+        QStringList texts;
+        for (int i = 0; i < line.points.size(); ++i) {
+            texts << tr("level %1 on %2\ntop-1 %3%\nlatency %4 ms (p50 at the library's "
+                        "fastest point)")
+                         .arg(line.levels[i])
+                         .arg(line.name)
+                         .arg(line.points[i].y(), 0, 'f', 2)
+                         .arg(line.points[i].x(), 0, 'f', 3);
+        }
+        m_libraryText.push_back(texts);
+        connect(series, &QLineSeries::hovered, this, [this, k](const QPointF& p, bool entered) {
+            if (k < m_plane.libraries().size()) {
+                showTip(m_plane.libraries()[k].points, m_libraryText[k], p, entered);
+            }
+        });
+        m_librarySeries.push_back(series);
+    }
+    // The current-level marker over every line (series draw in the order they were added).
+    chart()->removeSeries(m_current);
+    chart()->addSeries(m_current);
+    m_current->attachAxis(m_x);
+    m_current->attachAxis(m_y);
+    // Library names are long ("cores 0-1, 2 threads"): a column on the right, where a row at
+    // the bottom would cut every label short.
+    chart()->legend()->setAlignment(lines.empty() ? Qt::AlignBottom : Qt::AlignRight);
+    updateLibraryStyles();
+}
+
+void ParetoChartView::updateLibraryStyles()
+{
+    // The library the model runs in is bold and the others thin; with nothing running (or no
+    // mapping at all) every line has its normal width.
+    const QString bold = highlightedLibrary();
+    const bool any = !bold.isEmpty();
+    const int current = m_plane.libraryIndex(bold);
+    // The legend's square of the running library gets a black frame. Its label stays as it is:
+    // a longer or bolder one would widen the legend, and the plot would jump at every switch.
+    auto mark = [this](QLineSeries* series, bool running) {
+        for (QLegendMarker* marker : chart()->legend()->markers(series)) {
+            marker->setPen(running ? QPen(Qt::black, 2) : QPen(series->color()));
+        }
+    };
+    const bool asConfigured = bold == QLatin1String(LevelTable::kAsConfigured);
+    QPen front = m_front->pen();
+    front.setWidthF(asConfigured ? 4 : 2);
+    m_front->setPen(front);
+    mark(m_front, asConfigured);
+    for (int k = 0; k < static_cast<int>(m_librarySeries.size()); ++k) {
+        QLineSeries* series = m_librarySeries[static_cast<std::size_t>(k)];
+        QPen pen = series->pen();
+        pen.setWidthF(!any ? 2 : (k == current ? 4 : 1.5));
+        series->setPen(pen);
+        mark(series, k == current);
+    }
+}
+
+QString ParetoChartView::highlightedLibrary() const
+{
+    return m_plane.highlightedLibrary(m_level, m_library);
 }
 
 QPointF ParetoChartView::highlightedPoint() const
@@ -169,18 +251,21 @@ QPointF ParetoChartView::highlightedPoint() const
     return m_current->count() > 0 ? m_current->at(0) : QPointF();
 }
 
-void ParetoChartView::setState(int currentLevel, double latencyTargetMs, double minAccuracy)
+void ParetoChartView::setState(int currentLevel, const QString& library, double latencyTargetMs,
+                               double minAccuracy)
 {
     const double target = isSet(latencyTargetMs) ? latencyTargetMs : 0;
     const double accuracy = isSet(minAccuracy) ? minAccuracy : 0;
-    if (currentLevel != m_level) {
+    if (currentLevel != m_level || library != m_library) {
         m_level = currentLevel;
-        if (m_level >= 0 && m_level < m_levelPoints.size()) {
-            m_current->replace(QList<QPointF>{m_levelPoints[m_level]});
+        m_library = library;
+        if (const std::optional<QPointF> p = m_plane.currentPoint(m_level, m_library)) {
+            m_current->replace(QList<QPointF>{*p});
         } else {
             m_level = -1;
             m_current->clear();
         }
+        updateLibraryStyles();
     }
     if (target != m_latencyTargetMs || accuracy != m_minAccuracyPercent) {
         m_latencyTargetMs = target;
@@ -191,23 +276,16 @@ void ParetoChartView::setState(int currentLevel, double latencyTargetMs, double 
 
 void ParetoChartView::updateLines()
 {
-    // A target beyond the profile's slowest level still shows: widen the axis to it.
-    const double maxX = std::max(m_dataMaxMs, m_latencyTargetMs * 1.05);
-    if (maxX != m_x->max()) {
-        m_x->setMax(maxX);
+    // A target beyond the profile's slowest level still shows: the frame widens to it.
+    const ParetoAxes axes = m_plane.axes(m_latencyTargetMs, m_minAccuracyPercent);
+    if (axes.latencyMaxMs != m_x->max() || m_x->min() != 0) {
+        m_x->setRange(0, axes.latencyMaxMs);
     }
-    if (m_latencyTargetMs > 0) {
-        m_target->replace(
-            QList<QPointF>{{m_latencyTargetMs, m_y->min()}, {m_latencyTargetMs, m_y->max()}});
-    } else {
-        m_target->clear();
+    if (axes.accuracyMin != m_y->min() || axes.accuracyMax != m_y->max()) {
+        m_y->setRange(axes.accuracyMin, axes.accuracyMax);
     }
-    if (m_minAccuracyPercent > 0) {
-        m_minAccuracy->replace(
-            QList<QPointF>{{0, m_minAccuracyPercent}, {maxX, m_minAccuracyPercent}});
-    } else {
-        m_minAccuracy->clear();
-    }
+    m_target->replace(axes.latencyLine(m_latencyTargetMs));
+    m_minAccuracy->replace(axes.accuracyLine(m_minAccuracyPercent));
 }
 
 void ParetoChartView::showTip(const QList<QPointF>& points, const QStringList& texts,

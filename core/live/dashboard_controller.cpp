@@ -591,6 +591,10 @@ void DashboardController::onTick()
         m_lastLevel = m_snapshot.currentLevel;
         Q_EMIT levelChanged(m_lastLevel);
     }
+    if (m_snapshot.library != m_lastLibrary) {
+        m_lastLibrary = m_snapshot.library;
+        Q_EMIT libraryChanged();
+    }
 }
 
 void DashboardController::buildSnapshot()
@@ -613,6 +617,7 @@ void DashboardController::buildSnapshot()
     s.latencyMs = st.latencyMs;
     s.loadDescription = st.load;
     s.placement = st.placement;
+    s.library = s.currentLevel >= 0 ? st.library : QString();
     s.running = st.running;
 
     const LivePlatformSample lastSample = d.samples.last();

@@ -81,7 +81,8 @@ struct LiveModelInfo
 ///   source without labels, latency before the first frame. Targets use 0 for "no target".
 /// - updated() fires at tickHz while a run is running, plus once after it stops; nothing fires
 ///   while idle. levelChanged() fires on the tick that first shows a new level (and after
-///   openModel). Property NOTIFY signals fire only on real changes.
+///   openModel); libraryChanged() on the tick that first shows a new library(). Property NOTIFY
+///   signals fire only on real changes.
 /// - Errors (source that does not open, bad file, failed knob or export) set message() and
 ///   emit errorOccurred(); notes (source ended, profile from other hardware, profiling done)
 ///   only set message(). A failed source leaves the run stopped; setSource() or start()
@@ -115,6 +116,8 @@ class DashboardController : public QObject
     Q_PROPERTY(int level READ level NOTIFY levelChanged)
     Q_PROPERTY(int levelCount READ levelCount NOTIFY modelChanged)
     Q_PROPERTY(QString levelArch READ levelArch NOTIFY levelChanged)
+    /// The level library the model runs in (LiveSnapshot::library); empty: nothing running.
+    Q_PROPERTY(QString library READ library NOTIFY libraryChanged)
     // Values of the newest snapshot (NaN where unknown), for gauges.
     Q_PROPERTY(double fps READ fps NOTIFY updated)
     Q_PROPERTY(double latencyMs READ latencyMs NOTIFY updated)
@@ -151,6 +154,7 @@ public:
     [[nodiscard]] int level() const { return m_snapshot.currentLevel; }
     [[nodiscard]] int levelCount() const;
     [[nodiscard]] QString levelArch() const;
+    [[nodiscard]] QString library() const { return m_snapshot.library; }
     [[nodiscard]] double fps() const { return m_snapshot.fps; }
     [[nodiscard]] double latencyMs() const { return m_snapshot.latencyMs; }
     [[nodiscard]] double powerW() const { return m_snapshot.powerW; }
@@ -224,6 +228,8 @@ Q_SIGNALS:
     void targetsChanged();
     void modelChanged();
     void levelChanged(int level);
+    /// library() changed: the manager moved the model to another mapping, or it stopped.
+    void libraryChanged();
     /// powerMaxW() grew (a reading beyond the range) or a model was opened.
     void powerRangeChanged();
     void policyChanged();
@@ -266,6 +272,7 @@ private:
     QString m_platformMode = QStringLiteral("discover");
     bool m_runWanted = false;  ///< start() called and stop() not since
     int m_lastLevel = -1;
+    QString m_lastLibrary;
     int m_generation = 0;  ///< of the newest start(); older queued starts are skipped
     std::unique_ptr<DeviceProfiler> m_profiler;
     QTimer m_profilerPoll;

@@ -72,6 +72,7 @@ struct LiveRunData
         QString managerTargets;
         QString load;
         QString placement;  ///< where the model runs now (LiveSnapshot::placement)
+        QString library;    ///< LiveSnapshot::library
         QString sourceText;
         QString platformText;
         bool simulated = false;

@@ -62,6 +62,10 @@ struct LiveSnapshot
     /// level's backend, and the operating point the manager chose ("CPU · 2 threads · cores
     /// 0-1 · torch · point 2 threads, cores 0-1"); empty: nothing running.
     QString placement;
+    /// The level library of the manager's choice (LevelLibrary::name: "as configured", or the
+    /// mapping its operating point sets, "2 threads, cores 0-1"), as LiveProfile::libraries
+    /// names it; the Pareto charts highlight it. Empty: nothing running.
+    QString library;
 
     // Time series over the window (bounded; empty where nothing is measured).
     LiveSeries latency;                   ///< ms per frame

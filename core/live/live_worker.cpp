@@ -365,6 +365,10 @@ void LiveWorker::step()
             // Read on this thread, which runs the model: threads and affinity are per thread.
             m_placedChoice = choice;
             st.placement = placementText();
+            const LevelTable& table = m_manager->table();
+            const int library = table.libraryOf(choice.first, choice.second);
+            st.library =
+                library >= 0 ? QString::fromStdString(table.library(library).name) : QString();
         }
     }
     if (m_manager->decisionCount() != m_decisionsSeen) {

@@ -14,6 +14,7 @@
 #include "engine/telemetry_csv.h"
 #include "live/dashboard_controller.h"
 #include "live/shipped_files.h"
+#include "live_fixtures.h"
 #include "search/profile.h"
 #include "supernet/model_file.h"
 
@@ -179,6 +180,36 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!c.snapshot().loadDescription.isEmpty(), kWaitMs);
         c.stopLoad();
         QTRY_VERIFY_WITH_TIMEOUT(!c.loadActive(), kWaitMs);
+    }
+
+    void libraryOfTheRunningPoint()
+    {
+        // A profile with two mapping libraries: the model info has them all, and the snapshot
+        // names the library of the manager's choice. The lookup policy without targets takes
+        // the most accurate level (7) at its fastest point, on two threads (kTwoThreadMs).
+        const test::MappingProfile written =
+            test::writeMappingProfile(m_dir.filePath(QStringLiteral("mapping.json")));
+        QVERIFY(!written.path.isEmpty());
+        DashboardOptions o = options();
+        o.profilePath = written.path;
+        o.autoStart = false;
+        DashboardController c(o);
+        QVERIFY2(c.levelCount() == 8, qPrintable(c.message()));
+        const std::vector<LiveLevelLibrary>& libraries = c.modelInfo().profile.libraries;
+        QCOMPARE(libraries.size(), std::size_t(3));
+        QCOMPARE(QString::fromStdString(libraries[2].name), written.twoThreads);
+        QCOMPARE(c.library(), QString());  // nothing running
+
+        QSignalSpy libraryChanged(&c, &DashboardController::libraryChanged);
+        c.setPolicy(QStringLiteral("lookup"));
+        c.start();
+        QTRY_VERIFY_WITH_TIMEOUT(c.level() == 7 && c.library() == written.twoThreads, kWaitMs);
+        QCOMPARE(c.snapshot().library, written.twoThreads);
+        QVERIFY(libraryChanged.count() >= 1);
+        // The status line's point is that library's (its name is the mapping: no clocks).
+        QVERIFY2(c.snapshot().placement.endsWith(QStringLiteral("point ") + written.twoThreads),
+                 qPrintable(c.snapshot().placement));
+        c.stop();
     }
 
     void exportsWriteValidFiles()

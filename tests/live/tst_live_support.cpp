@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // TelemetryRing and LatestFrameSource: the bounded buffers and the latest-frame slot of the
-// live data flow.
+// live data flow. LiveProfile's level libraries and ParetoPlane, what both Pareto charts draw.
+#include <QTemporaryDir>
 #include <QtTest>
 #include <atomic>
 #include <chrono>
@@ -12,11 +13,16 @@
 #include "engine/latest_frame_source.h"
 #include "engine/source_factory.h"
 #include "engine/telemetry_ring.h"
+#include "live/live_profile.h"
+#include "live/pareto_plane.h"
 #include "live/series_decimation.h"
 #include "live/shipped_files.h"
 #include "live/worker_thread.h"
+#include "live_fixtures.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
+#include "search/profile.h"
+#include "supernet/model_file.h"
 
 using namespace dofa;
 
@@ -112,6 +118,126 @@ private Q_SLOTS:
         const QList<QPointF> one = decimateMinMax(sameTime, 8);
         QVERIFY(one.size() <= 4);
         QVERIFY(one.contains(QPointF(5.0, 6)) && one.contains(QPointF(5.0, 0)));
+    }
+
+    void liveProfileCopiesTheRuntimesLibraries()
+    {
+        // The views' libraries are the LevelTable's: same names, same members, each member at
+        // the library's fastest point of the level (its statistics from the profile).
+        QTemporaryDir dir;
+        const test::MappingProfile written =
+            test::writeMappingProfile(dir.filePath(QStringLiteral("mapping.json")));
+        QVERIFY(!written.path.isEmpty());
+        const SupernetSpec spec =
+            ModelFile::load(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa").spec;
+        const Profile profile = Profile::load(written.path.toStdString(), spec);
+        const LiveProfile live = LiveProfile::from(profile);
+        const LevelTable table = levelTableFromProfile(profile, FrameArrival::BackToBack);
+        QCOMPARE(live.libraries.size(), std::size_t(3));
+        QCOMPARE(live.libraries.size(), table.libraries().size());
+        QCOMPARE(live.libraries[0].name, std::string(LevelTable::kAsConfigured));
+        QCOMPARE(QString::fromStdString(live.libraries[1].name), written.oneThread);
+        QCOMPARE(QString::fromStdString(live.libraries[2].name), written.twoThreads);
+        for (std::size_t k = 0; k < live.libraries.size(); ++k) {
+            const LevelLibrary& library = table.library(static_cast<int>(k));
+            QCOMPARE(static_cast<int>(live.libraries[k].members.size()), library.memberCount());
+            QCOMPARE(live.libraries[k].cores, library.cores);
+            for (const LiveLibraryLevel& m : live.libraries[k].members) {
+                QVERIFY(library.member[static_cast<std::size_t>(m.level)]);
+                QCOMPARE(m.top1, profile.levels[static_cast<std::size_t>(m.level)].top1);
+            }
+        }
+        QCOMPARE(live.libraries[0].members.size(), std::size_t(8));
+        QCOMPARE(live.libraries[1].members.size(), std::size_t(8));
+        // Two threads: level 4 is behind level 5 (slower and less accurate), off the front.
+        const std::vector<LiveLibraryLevel>& two = live.libraries[2].members;
+        QCOMPARE(two.size(), std::size_t(7));
+        for (const LiveLibraryLevel& m : two) {
+            QVERIFY(m.level != 4);
+            QCOMPARE(m.latency.mean, test::kTwoThreadMs[static_cast<std::size_t>(m.level)]);
+        }
+        // "As configured": the levels' own profile.
+        QCOMPARE(live.libraries[0].members[7].latency.p50, profile.levels[7].latency.p50);
+
+        // A profile without mapping points has only "as configured".
+        const Profile shipped =
+            Profile::load(DOFA_SOURCE_DIR "/profiles/fmnist-mbv3.cpu-1t.json", spec);
+        const LiveProfile plain = LiveProfile::from(shipped);
+        QCOMPARE(plain.libraries.size(), std::size_t(1));
+        QCOMPARE(plain.libraries[0].members.size(), shipped.levels.size());
+        QVERIFY(ParetoPlane(plain).libraries().empty());
+        QCOMPARE(ParetoPlane(plain).highlightedLibrary(3, LevelTable::kAsConfigured), QString());
+    }
+
+    void paretoPlanePointsAndHighlight()
+    {
+        QTemporaryDir dir;
+        const test::MappingProfile written =
+            test::writeMappingProfile(dir.filePath(QStringLiteral("mapping.json")));
+        QVERIFY(!written.path.isEmpty());
+        const SupernetSpec spec =
+            ModelFile::load(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa").spec;
+        const Profile profile = Profile::load(written.path.toStdString(), spec);
+        const ParetoPlane plane(LiveProfile::from(profile));
+
+        QCOMPARE(plane.levels().size(), 8);
+        QCOMPARE(plane.levels()[2], QPointF(profile.levels[2].latency.p50, profile.levels[2].top1));
+        QCOMPARE(plane.candidates().size(), static_cast<qsizetype>(profile.candidates.size()));
+        // The mapping libraries only: the levels' line is "as configured".
+        QCOMPARE(plane.libraries().size(), std::size_t(2));
+        QCOMPARE(plane.libraries()[0].name, written.oneThread);
+        QCOMPARE(plane.libraries()[1].name, written.twoThreads);
+        QCOMPARE(plane.libraries()[0].points.size(), 8);
+        const ParetoLine& two = plane.libraries()[1];
+        QCOMPARE(two.levels, (QList<int>{0, 1, 2, 3, 5, 6, 7}));
+        QCOMPARE(two.points.back().y(), profile.levels[7].top1);
+        QVERIFY(qFuzzyCompare(two.points.back().x(), profile.levels[7].latency.p50 *
+                                                         test::kTwoThreadMs[7] /
+                                                         profile.levels[7].latency.mean));
+        QCOMPARE(plane.libraryIndex(written.twoThreads), 1);
+        QCOMPARE(plane.libraryIndex(LevelTable::kAsConfigured), -1);
+
+        // The marker: on the running library's line, or the level's own point off its front.
+        QCOMPARE(plane.currentPoint(7, written.twoThreads).value_or(QPointF()), two.points[6]);
+        QCOMPARE(plane.currentPoint(4, written.twoThreads).value_or(QPointF()), plane.levels()[4]);
+        QCOMPARE(plane.currentPoint(4, LevelTable::kAsConfigured).value_or(QPointF()),
+                 plane.levels()[4]);
+        QVERIFY(!plane.currentPoint(-1, written.twoThreads));
+        QCOMPARE(plane.highlightedLibrary(7, written.twoThreads), written.twoThreads);
+        QCOMPARE(plane.highlightedLibrary(7, LevelTable::kAsConfigured),
+                 QString(LevelTable::kAsConfigured));
+        QCOMPARE(plane.highlightedLibrary(-1, written.twoThreads), QString());
+        QCOMPARE(plane.highlightedLibrary(7, QString()), QString());
+        QCOMPARE(plane.highlightedLibrary(7, QStringLiteral("8 threads, cores 0-7")), QString());
+
+        // Axes: every point with a margin; a target beyond them or a minimum accuracy below
+        // them widens the frame; the lines span it.
+        double maxMs = 0, minTop1 = 100, maxTop1 = 0;
+        for (const QList<QPointF>* points :
+             {&plane.levels(), &plane.candidates(), &two.points, &plane.libraries()[0].points}) {
+            for (const QPointF& p : *points) {
+                maxMs = std::max(maxMs, p.x());
+                minTop1 = std::min(minTop1, p.y());
+                maxTop1 = std::max(maxTop1, p.y());
+            }
+        }
+        const ParetoAxes plain = plane.axes(0, std::nan(""));
+        QCOMPARE(plain.latencyMaxMs, maxMs * 1.08);
+        QVERIFY(plain.accuracyMin < minTop1 && plain.accuracyMax > maxTop1);
+        QVERIFY(plain.accuracyMin >= 0 && plain.accuracyMax <= 100);
+        QVERIFY(plane.axes(maxMs / 2, 0) == plain);  // inside: nothing moves
+        const ParetoAxes wide = plane.axes(10 * maxMs, minTop1 - 20);
+        QCOMPARE(wide.latencyMaxMs, 10 * maxMs * 1.08);
+        QVERIFY(wide.accuracyMin < minTop1 - 20);
+        QCOMPARE(wide.latencyLine(5),
+                 (QList<QPointF>{{5, wide.accuracyMin}, {5, wide.accuracyMax}}));
+        QCOMPARE(wide.accuracyLine(80), (QList<QPointF>{{0, 80}, {wide.latencyMaxMs, 80}}));
+        QVERIFY(wide.latencyLine(0).isEmpty() && wide.accuracyLine(std::nan("")).isEmpty());
+        // Nothing open: a sane empty frame.
+        const ParetoAxes empty = ParetoPlane().axes(0, 0);
+        QCOMPARE(empty.latencyMaxMs, 1.0);
+        QCOMPARE(empty.accuracyMin, 0.0);
+        QCOMPARE(empty.accuracyMax, 100.0);
     }
 
     void ringKeepsNewestWithinCapacity()

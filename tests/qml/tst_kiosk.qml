@@ -5,7 +5,7 @@
 import QtQuick
 import QtTest
 import Dofa.Kiosk 1.0
-import Dofa.Test 1.0
+import Dofa.Test 1.0  // LiveController, TestFiles
 
 // The kiosk goes on this visible stage (a TestCase itself is not visible, so items under it get
 // no mouse events).
@@ -157,7 +157,58 @@ TestCase {
         // series(1) are the levels (see ParetoPanel.qml): one point per profile level.
         compare(chart.series(1).count, LiveController.levelCount)
         compare(chart.series(0).count, chart.feeder.candidateCount)
-        verify(chart.feeder.latencyAxisMax >= LiveController.latencyMaxMs)
+        // The frame holds every level (ParetoPlane::axes, as the widgets' chart) and widens
+        // for a target beyond them, so that its line stays in view.
+        let slowest = 0
+        for (let i = 0; i < chart.series(1).count; ++i)
+            slowest = Math.max(slowest, chart.series(1).at(i).x)
+        verify(chart.feeder.latencyAxisMax > slowest)
+        LiveController.latencyTargetMs = LiveController.latencyMaxMs
+        verify(chart.feeder.latencyAxisMax > LiveController.latencyMaxMs)
+        // The shipped profile has no mapping: the levels' line alone, no library legend.
+        compare(chart.feeder.libraryNames.length, 0)
+        compare(chart.librarySeries.length, 0)
+        verify(!findChild(chart, "libraryLegend").visible)
+    }
+
+    function test_paretoChartShowsLevelLibraries() {
+        // A profile with two mapping libraries (test::MappingProfile): one line each, filled
+        // from the feeder; with the lookup policy and no target the manager runs level 7 on two
+        // threads, and that library is drawn bold and named by the marker's text.
+        const chart = findChild(kiosk, "paretoPanel")
+        const policy = LiveController.policy
+        LiveController.setPolicy("lookup")
+        verify(LiveController.openModel(TestFiles.model, TestFiles.mappingProfile),
+               LiveController.message)
+        compare(chart.feeder.libraryNames, [TestFiles.oneThread, TestFiles.twoThreads])
+        compare(chart.librarySeries.length, 2)
+        compare(chart.librarySeries[0].name, TestFiles.oneThread)
+        compare(chart.librarySeries[1].name, TestFiles.twoThreads)
+        compare(chart.librarySeries[0].count, 8)
+        compare(chart.librarySeries[1].count, 7)  // level 4 is off the two-thread front
+        verify(findChild(chart, "libraryLegend").visible)
+        tryVerify(function () {
+            return LiveController.library === TestFiles.twoThreads && LiveController.level === 7
+        }, 20000, "library '" + LiveController.library + "', level " + LiveController.level)
+        tryVerify(function () { return chart.feeder.highlightedLibrary === TestFiles.twoThreads },
+                  3000, chart.feeder.highlightedLibrary)
+        compare(chart.feeder.currentLibrary, 1)
+        verify(chart.librarySeries[1].width > chart.librarySeries[0].width)
+        verify(chart.librarySeries[1].width > chart.series(1).width)
+        verify(chart.feeder.currentText.startsWith("level 7: ")
+               && chart.feeder.currentText.endsWith("on " + TestFiles.twoThreads),
+               chart.feeder.currentText)
+        // The marker sits on the library's point of level 7, drawn after (over) the lines.
+        compare(chart.currentSeries.count, 1)
+        compare(chart.currentSeries.at(0).x, chart.librarySeries[1].at(6).x)
+        compare(chart.currentSeries.at(0).y, chart.librarySeries[1].at(6).y)
+        compare(chart.series(chart.count - 1), chart.currentSeries)
+
+        // Back to the shipped profile and the policy before.
+        LiveController.setPolicy(policy)
+        verify(LiveController.openModel(TestFiles.model, TestFiles.shippedProfile))
+        compare(chart.feeder.libraryNames.length, 0)
+        compare(chart.librarySeries.length, 0)
     }
 
     function test_messageBannerShowsControllerMessage() {

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Runs the tst_*.qml files of this folder (Qt Quick Test) against a real DashboardController:
 // the shipped model and its 2-thread profile, dataset replay, the SIMULATED board, a temporary
-// settings file. The controller is `LiveController` in `import Dofa.Test 1.0`.
+// settings file. The controller is `LiveController` in `import Dofa.Test 1.0`; `TestFiles` there
+// names the files the tests may open (a profile with mapping libraries, test::MappingProfile).
 #include <QApplication>
+#include <QJSEngine>
+#include <QJSValue>
 #include <QQmlEngine>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QtQml>
 #include <QtQuickTest>
@@ -16,6 +20,8 @@
 namespace {
 
 dofa::DashboardController* g_controller = nullptr;
+/// TestFiles: model, shipped profile, mapping profile, its two mapping libraries' names.
+QStringList g_files;
 
 }  // namespace
 
@@ -36,6 +42,13 @@ int main(int argc, char** argv)
         dir.filePath(QStringLiteral("settings.ini")), QStringLiteral("simulated"));
     auto controller = std::make_unique<dofa::DashboardController>(options);
     g_controller = controller.get();
+    const dofa::test::MappingProfile mapping =
+        dofa::test::writeMappingProfile(dir.filePath(QStringLiteral("mapping.json")));
+    if (mapping.path.isEmpty()) {
+        qCritical("tst_kiosk_qml: the mapping profile could not be written in %s",
+                  qPrintable(dir.path()));
+        return 1;
+    }
 
     dofa::registerKioskTypes();
     qmlRegisterSingletonType<dofa::DashboardController>(
@@ -44,6 +57,19 @@ int main(int argc, char** argv)
             QQmlEngine::setObjectOwnership(g_controller, QQmlEngine::CppOwnership);
             return g_controller;
         });
+
+    g_files = {options.modelPath, options.profilePath, mapping.path, mapping.oneThread,
+               mapping.twoThreads};
+    qmlRegisterSingletonType("Dofa.Test", 1, 0, "TestFiles",
+                             [](QQmlEngine*, QJSEngine* js) -> QJSValue {
+                                 QJSValue files = js->newObject();
+                                 files.setProperty(QStringLiteral("model"), g_files[0]);
+                                 files.setProperty(QStringLiteral("shippedProfile"), g_files[1]);
+                                 files.setProperty(QStringLiteral("mappingProfile"), g_files[2]);
+                                 files.setProperty(QStringLiteral("oneThread"), g_files[3]);
+                                 files.setProperty(QStringLiteral("twoThreads"), g_files[4]);
+                                 return files;
+                             });
 
     QTEST_SET_MAIN_SOURCE_PATH
     const int rc = quick_test_main(argc, argv, "tst_kiosk_qml", QUICK_TEST_SOURCE_DIR);

@@ -8,7 +8,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineEdit>
+#include <QLineSeries>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
@@ -29,7 +32,10 @@
 #include "main_window.h"
 #include "pareto_chart_view.h"
 #include "platform/thread_count_knob.h"
+#include "runtime/level_table.h"
+#include "search/profile.h"
 #include "subnet_diagram_view.h"
+#include "supernet/model_file.h"
 #include "target_slider.h"
 #include "time_series_panel.h"
 #include "video_view.h"
@@ -79,6 +85,8 @@ private Q_SLOTS:
     void simulatedBadgeFollowsThePlatform();
     void governorKnobIsAChoice();
     void subnetDiagramDrawsOfa();
+    void paretoChartDrawsTheLevelLibraries();
+    void runningLibraryIsHighlighted();
 
 private:
     QTemporaryDir m_dir;
@@ -436,6 +444,122 @@ void TestWidgets::governorKnobIsAChoice()
         }
     }
     QVERIFY(freeText);
+}
+
+void TestWidgets::paretoChartDrawsTheLevelLibraries()
+{
+    // A profile with mapping points: one line per mapping library, named in the legend, the
+    // levels' own line "as configured"; the running library bold, the marker on its line.
+    const test::MappingProfile written =
+        test::writeMappingProfile(m_dir.filePath(QStringLiteral("mapping-view.json")));
+    QVERIFY(!written.path.isEmpty());
+    const SupernetSpec spec = ModelFile::load(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa").spec;
+    const Profile profile = Profile::load(written.path.toStdString(), spec);
+    LiveModelInfo info;
+    info.profile = LiveProfile::from(profile);
+    ParetoChartView view;
+    view.resize(700, 480);
+    view.setModelInfo(info);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    QCOMPARE(view.levelCount(), 8);
+    QCOMPARE(view.libraryCount(), 2);
+    QCOMPARE(view.librarySeries(0)->name(), written.oneThread);
+    QCOMPARE(view.librarySeries(1)->name(), written.twoThreads);
+    QCOMPARE(view.librarySeries(0)->count(), 8);
+    QCOMPARE(view.librarySeries(1)->count(), 7);  // level 4 is off the two-thread front
+    QCOMPARE(view.frontSeries()->name(), QString::fromLatin1(LevelTable::kAsConfigured));
+    // The largest level on two threads: its fastest point's median (kTwoThreadMs is the mean).
+    const ProfileLevel& largest = profile.levels[7];
+    QCOMPARE(view.librarySeries(1)->at(6).y(), largest.top1);
+    QVERIFY(qFuzzyCompare(view.librarySeries(1)->at(6).x(),
+                          largest.latency.p50 * test::kTwoThreadMs[7] / largest.latency.mean));
+    QStringList legend;
+    for (QLegendMarker* marker : view.chart()->legend()->markers()) {
+        legend << marker->label();
+    }
+    QVERIFY2(legend.contains(written.oneThread) && legend.contains(written.twoThreads) &&
+                 legend.contains(QString::fromLatin1(LevelTable::kAsConfigured)),
+             qPrintable(legend.join(QLatin1Char('|'))));
+    // Every library's points are in the frame.
+    for (int k = 0; k < view.libraryCount(); ++k) {
+        for (const QPointF& p : view.librarySeries(k)->points()) {
+            QVERIFY(view.chart()->plotArea().contains(view.chart()->mapToPosition(p)));
+        }
+    }
+
+    // Nothing running: every line alike, no marker.
+    view.setState(-1, QString(), 0, 0);
+    QCOMPARE(view.highlightedLibrary(), QString());
+    QCOMPARE(view.highlightedLevel(), -1);
+    QCOMPARE(view.librarySeries(1)->pen().widthF(), view.librarySeries(0)->pen().widthF());
+    QCOMPARE(view.frontSeries()->pen().widthF(), view.librarySeries(0)->pen().widthF());
+    const QImage idle = view.grab().toImage();
+
+    // Level 7 on two threads: that line bold, the marker on its point there.
+    view.setState(7, written.twoThreads, 0, 0);
+    QCOMPARE(view.highlightedLibrary(), written.twoThreads);
+    QCOMPARE(view.highlightedLevel(), 7);
+    QVERIFY(view.librarySeries(1)->pen().widthF() > view.librarySeries(0)->pen().widthF());
+    QVERIFY(view.librarySeries(1)->pen().widthF() > view.frontSeries()->pen().widthF());
+    QCOMPARE(view.highlightedPoint(), view.librarySeries(1)->at(6));
+    QVERIFY(view.grab().toImage() != idle);
+    const QList<QLegendMarker*> running = view.chart()->legend()->markers(view.librarySeries(1));
+    QCOMPARE(running.size(), 1);
+    QCOMPARE(running[0]->label(), written.twoThreads);
+    QCOMPARE(running[0]->pen().color(), QColor(Qt::black));
+    QVERIFY(view.chart()->legend()->markers(view.librarySeries(0))[0]->pen().color() !=
+            QColor(Qt::black));
+
+    // Level 4 there is off that front: the marker on the level's own point.
+    view.setState(4, written.twoThreads, 0, 0);
+    QCOMPARE(view.highlightedPoint(),
+             QPointF(profile.levels[4].latency.p50, profile.levels[4].top1));
+
+    // "As configured": the levels' own line bold.
+    view.setState(3, QString::fromLatin1(LevelTable::kAsConfigured), 0, 0);
+    QCOMPARE(view.highlightedLibrary(), QString::fromLatin1(LevelTable::kAsConfigured));
+    QVERIFY(view.frontSeries()->pen().widthF() > view.librarySeries(1)->pen().widthF());
+    QCOMPARE(view.highlightedPoint(),
+             QPointF(profile.levels[3].latency.p50, profile.levels[3].top1));
+
+    // A profile without mappings: the library lines go, the levels' line is the front again.
+    view.setModelInfo(m_controller->modelInfo());
+    QCOMPARE(view.libraryCount(), 0);
+    QCOMPARE(view.frontSeries()->name(), QStringLiteral("front"));
+    QCOMPARE(view.highlightedLibrary(), QString());
+}
+
+void TestWidgets::runningLibraryIsHighlighted()
+{
+    // The window over the running controller: with the lookup policy and no target the
+    // manager runs the most accurate level at its fastest point, on two threads; the chart
+    // highlights that library, as the snapshot names it.
+    const test::MappingProfile written =
+        test::writeMappingProfile(m_dir.filePath(QStringLiteral("mapping-run.json")));
+    QVERIFY(!written.path.isEmpty());
+    m_controller->setLatencyTargetMs(0);
+    m_controller->setPowerBudgetW(0);
+    m_controller->setMinAccuracy(0);
+    const QString policy = m_controller->policy();
+    const QString modelPath = m_controller->modelInfo().modelPath;
+    const QString profilePath = m_controller->modelInfo().profilePath;
+    m_controller->setPolicy(QStringLiteral("lookup"));
+    QVERIFY2(m_controller->openModel(modelPath, written.path), qPrintable(m_controller->message()));
+    m_controller->start();  // a source test may have left it stopped
+    ParetoChartView* pareto = m_window->paretoView();
+    QCOMPARE(pareto->libraryCount(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_controller->library() == written.twoThreads && m_controller->level() == 7, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(pareto->highlightedLibrary() == written.twoThreads, 3000);
+    QCOMPARE(pareto->highlightedLevel(), 7);
+    QCOMPARE(pareto->highlightedPoint(), pareto->librarySeries(1)->at(6));
+
+    // Back to the shipped profile and the policy the other tests left.
+    m_controller->setPolicy(policy);
+    QVERIFY(m_controller->openModel(modelPath, profilePath));
+    QCOMPARE(pareto->libraryCount(), 0);
 }
 
 QTEST_MAIN(TestWidgets)
