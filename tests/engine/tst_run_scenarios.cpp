@@ -6,8 +6,6 @@
 // what is asserted (the level chosen, how soon the target is met again, no oscillation) is the
 // manager's behaviour, the same on any machine, idle or busy. How the manager does against real
 // timing, with real loads, is measured by bench/scenario_bench, which prints and asserts nothing.
-// One scenario runs on real timing (contendedCoreMovesTheModel): a load pinned to the model's
-// core slows it about 5x, far beyond any noise, and only the move it causes is asserted.
 //
 // The scripted slowdowns are deliberately not one factor for all levels: on a real CPU small
 // levels slow down most when the processor idles between paced frames, and a co-runner slows
@@ -425,15 +423,14 @@ private Q_SLOTS:
         QCOMPARE(AffinityKnob().get().value(), affinityBefore);
     }
 
-    void contendedCoreMovesTheModel()
+    void pinnedLoadStaysWhereItWasPut()
     {
-        // Real inference, real timing, a real competing program: the profile holds a level
-        // library per core (one thread on core A, one thread on core B, as `dofa profile
-        // --sweep cores` measures them; latencies measured here). Four busy threads pinned to
-        // the core the model runs on slow it about 5x; the reactive policy moves the model to
-        // the other core and keeps the pinned load where it is. Only what noise cannot flip is
-        // asserted (the move, where it ends, the load's and the process's affinity); how many
-        // frames it takes is the bench's.
+        // A competing program pinned to core B (`load cpu 2 on B`) stands for another program:
+        // when the manager pins the model to core A (a profile with a library per core), every
+        // thread of the process follows, except the load's, which stays on B; all is put back
+        // when the run ends. (Whether the manager then moves the model is tested with scripted
+        // latencies in tst_runtime_reactive: on this CPU a busy program pinned to the model's
+        // core barely shows in the per-frame latency, see README "Level libraries".)
         const AffinityKnob self;
         const std::string affinityBefore = self.get().value();
         const std::vector<int> cpus = AffinityKnob::parseCpuList(affinityBefore).value();
@@ -442,11 +439,7 @@ private Q_SLOTS:
         const std::string coreA = std::to_string(cpus[0]), coreB = std::to_string(cpus[1]);
         setInferenceThreads(1);
         Profile profile = m_profile;
-        LatencyOptions o;
-        o.warmup = 5;
-        o.runs = 30;
         for (ProfileLevel& l : profile.levels) {
-            l.latency = measureLatency(m_net->extract(l.arch), m_net->spec().inChannels, o);
             ProfileOperatingPoint a, b;
             a.knobs = {{"app.threads", "1"}, {"app.affinity", coreA}};
             b.knobs = {{"app.threads", "1"}, {"app.affinity", coreB}};
@@ -459,39 +452,23 @@ private Q_SLOTS:
         l.model = std::make_unique<DynamicModel>(m_net, profile, 0);
         const LevelTable table = l.model->levelTable();
         QCOMPARE(table.libraryCount(), 3);
-        const int top = table.size() - 1;
         Targets t;
-        t.latencyMs = 3.0 * table.latencyMs(top);
+        t.latencyMs = 1000;
         RuntimeManager manager(table, t, std::make_unique<ReactivePolicy>());
+        // Equal libraries: the first, core A.
+        QCOMPARE(table.libraryOf(manager.level(), manager.operatingPoint()), 1);
         std::vector<PipelineLane> lanes;
         lanes.push_back(std::move(l));
         {
             InferencePipeline pipe(std::move(lanes), manager);
-            (void)runFrames(pipe, 30);
-            // Wherever the model runs now (a busy machine may have moved it already), the load
-            // goes to that core.
-            const int loaded = table.libraryOf(manager.level(), manager.operatingPoint());
-            QVERIFY(loaded > 0);
-            const std::string loadedCore = std::to_string(table.library(loaded).cores.at(0));
-            pipe.apply(RunCommand::parse("load cpu 4 on " + loadedCore));
-            std::vector<FrameRecord> during;
-            for (int f = 0;
-                 f < 600 && table.libraryOf(manager.level(), manager.operatingPoint()) == loaded;
-                 ++f)
-                (void)pipe.step(during);
-            const int now = table.libraryOf(manager.level(), manager.operatingPoint());
-            QVERIFY2(now != loaded,
-                     qPrintable("the model stayed on the loaded core: " + levelPath(during)));
-            QVERIFY(table.library(now).cores.at(0) != table.library(loaded).cores.at(0));
-            bool said = false;
-            for (const Decision& d : manager.history())
-                said = said || QString::fromStdString(d.reason).contains("moves from library");
-            QVERIFY2(said, manager.history().back().reason.c_str());
-            // The load stands for another program: still on its core after the model moved.
-            for (const pid_t tid : pipe.load()->threadIds())
-                QCOMPARE(AffinityKnob(tid).get().value(), loadedCore);
+            pipe.apply(RunCommand::parse("load cpu 2 on " + coreB));
+            (void)runFrames(pipe, 10);
             for (const std::string& problem : pipe.knobProblems())
                 QFAIL(problem.c_str());
+            QCOMPARE(AffinityKnob().get().value(), coreA);
+            QCOMPARE(pipe.load()->threadIds().size(), size_t{2});
+            for (const pid_t tid : pipe.load()->threadIds())
+                QCOMPARE(AffinityKnob(tid).get().value(), coreB);
         }
         QCOMPARE(AffinityKnob().get().value(), affinityBefore);
     }
