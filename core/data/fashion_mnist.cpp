@@ -71,7 +71,13 @@ torch::Tensor FashionMnist::readIdx(const std::string& path)
     size_t count = 1;
     for (int i = 0; i < dims; ++i) {
         shape.push_back(bigEndian(&data[4 + 4 * i]));
-        count *= static_cast<size_t>(shape.back());
+        const size_t n = static_cast<size_t>(shape.back());
+        // Dimensions are 32-bit: three can overflow the product (and then match a small file).
+        if (n != 0 && count > data.size() / n) {
+            throw std::runtime_error(path + ": truncated or oversized: header promises more " +
+                                     "bytes than the file's " + std::to_string(data.size()));
+        }
+        count *= n;
     }
     const size_t offset = 4 + 4 * static_cast<size_t>(dims);
     if (data.size() - offset != count) {
@@ -80,7 +86,9 @@ torch::Tensor FashionMnist::readIdx(const std::string& path)
                                  std::to_string(data.size() - offset));
     }
     torch::Tensor t = torch::empty(shape, torch::kUInt8);
-    std::memcpy(t.data_ptr<uint8_t>(), data.data() + offset, count);
+    if (count > 0) {  // an empty tensor has no data pointer to copy to
+        std::memcpy(t.data_ptr<uint8_t>(), data.data() + offset, count);
+    }
     return t;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "scenario.h"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -30,11 +31,29 @@ double number(const std::string& word, const std::string& what)
     } catch (const std::exception&) {
         used = 0;
     }
-    if (used != word.size() || !(v >= 0)) {
+    if (used != word.size() || !(v >= 0) || !std::isfinite(v)) {
         throw std::invalid_argument("'" + word + "' is not a valid " + what);
     }
     return v;
 }
+
+/// A whole number in [0, max]: indices and counts, which are then converted to integers (a
+/// double beyond the integer's range would make that conversion undefined; found by fuzzing).
+double integer(const std::string& word, const std::string& what, double max)
+{
+    const double v = number(word, what);
+    if (v != std::floor(v) || v > max) {
+        throw std::invalid_argument("'" + word + "' is not a valid " + what +
+                                    " (a whole number up to " +
+                                    std::to_string(static_cast<std::int64_t>(max)) + ")");
+    }
+    return v;
+}
+
+/// Bounds of what a scenario may ask for: far beyond any real use, well inside int.
+constexpr double kMaxModelIndex = 63;
+constexpr double kMaxThreads = 1024;
+constexpr double kMaxFrameIndex = 1e15;
 
 const char* const kForms =
     "expected one of: latency MS|off, power W|off, accuracy PCT|off (each optionally followed "
@@ -54,7 +73,7 @@ RunCommand RunCommand::parse(const std::string& text)
     if (verb == "latency" || verb == "power" || verb == "accuracy") {
         c.kind = verb == "latency" ? Kind::Latency : verb == "power" ? Kind::Power : Kind::Accuracy;
         if (w.size() == 4 && w[2] == "model") {
-            c.model = static_cast<int>(number(w[3], "model index"));
+            c.model = static_cast<int>(integer(w[3], "model index", kMaxModelIndex));
             w.resize(2);
         }
         if (w.size() != 2) {
@@ -78,7 +97,7 @@ RunCommand RunCommand::parse(const std::string& text)
         }
         if (w[1] == "cpu" && (w.size() == 3 || (w.size() == 5 && w[3] == "on"))) {
             c.kind = Kind::LoadCpu;
-            c.value = number(w[2], "thread count");
+            c.value = integer(w[2], "thread count", kMaxThreads);
             if (*c.value < 1) {
                 throw std::invalid_argument("'" + text + "': at least 1 thread");
             }
@@ -95,7 +114,7 @@ RunCommand RunCommand::parse(const std::string& text)
             c.kind = Kind::LoadModel;
             c.arch = w[2];
             if (w.size() == 4) {
-                c.threads = static_cast<int>(number(w[3], "thread count"));
+                c.threads = static_cast<int>(integer(w[3], "thread count", kMaxThreads));
             }
             return c;
         }
@@ -172,7 +191,8 @@ Scenario Scenario::parse(const std::string& text, const std::string& origin)
         const std::string& at = w[0];
         try {
             if (at.size() > 1 && at[0] == '@') {
-                e.atFrame = static_cast<std::int64_t>(number(at.substr(1), "frame index"));
+                e.atFrame =
+                    static_cast<std::int64_t>(integer(at.substr(1), "frame index", kMaxFrameIndex));
             } else if (at.size() > 2 && at.compare(at.size() - 2, 2, "ms") == 0) {
                 e.atSeconds = number(at.substr(0, at.size() - 2), "time in ms") / 1000.0;
             } else if (at.size() > 1 && at.back() == 's') {

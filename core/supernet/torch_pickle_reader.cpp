@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <zlib.h>
 
 #include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/versions.h>
 
 namespace dofa {
 
@@ -113,36 +115,94 @@ public:
                 break;
             }
             const std::string name(reinterpret_cast<const char*>(&cd[p + 46]), nameLen);
-            const uint32_t crc = static_cast<uint32_t>(littleEndian(&cd[p + 16], 4));
+            Entry entry;
+            entry.crc = static_cast<uint32_t>(littleEndian(&cd[p + 16], 4));
+            entry.method = static_cast<unsigned>(littleEndian(&cd[p + 10], 2));
+            entry.size = littleEndian(&cd[p + 20], 4);
+            entry.localHeader = littleEndian(&cd[p + 42], 4);
             // As PyTorchStreamReader does: records are named below the first entry's folder.
-            if (m_prefix.empty()) {
+            if (p == 0) {
                 m_prefix = name.substr(0, name.find('/') + 1);
             }
             if (name.compare(0, m_prefix.size(), m_prefix) == 0) {
-                m_crcs.emplace(name.substr(m_prefix.size()), crc);
+                m_entries.emplace(name.substr(m_prefix.size()), entry);
             }
             p = next;
         }
+        refuseWhatLibTorchWouldThrowOn(in, fileSize);
     }
 
     /// Throws, naming the entry and both CRCs, unless `data` is what the archive stored.
     void verify(const std::string& record, const void* data, size_t size) const
     {
-        const auto it = m_crcs.find(record);
-        if (it == m_crcs.end()) {
+        const auto it = m_entries.find(record);
+        if (it == m_entries.end()) {
             throw std::runtime_error("entry " + m_prefix + record +
                                      " is missing from the zip central directory");
         }
         const uint32_t computed = static_cast<uint32_t>(
             crc32_z(crc32_z(0, nullptr, 0), static_cast<const Bytef*>(data), size));
-        if (computed != it->second) {
+        if (computed != it->second.crc) {
             throw std::runtime_error("entry " + m_prefix + record + " is corrupt: CRC-32 0x" +
-                                     hex32(computed) + ", expected 0x" + hex32(it->second) +
+                                     hex32(computed) + ", expected 0x" + hex32(it->second.crc) +
                                      " (the zip's central directory)");
         }
     }
 
 private:
+    struct Entry
+    {
+        uint32_t crc = 0;
+        unsigned method = 0;  ///< 0: stored, as torch.save writes every record
+        uint64_t size = 0;    ///< compressed size
+        uint64_t localHeader = 0;
+    };
+
+    /// LibTorch 1.13's PyTorchStreamReader throws from its constructor, after miniz has set up
+    /// its reader, when the first entry is not in a folder or the version record is missing or
+    /// out of range; its destructor then never runs and miniz's state leaks (found by fuzzing:
+    /// fuzz/lsan.supp has the details). So those files are refused here, before it opens them.
+    void refuseWhatLibTorchWouldThrowOn(std::ifstream& in, uint64_t fileSize) const
+    {
+        if (m_prefix.empty()) {
+            throw std::runtime_error(
+                "the zip's first entry is not in a folder (torch.save puts "
+                "every record under archive/)");
+        }
+        auto version = m_entries.find(".data/version");
+        if (version == m_entries.end()) {
+            version = m_entries.find("version");
+        }
+        if (version == m_entries.end()) {
+            throw std::runtime_error("no " + m_prefix + "version record (not a torch.save file)");
+        }
+        const Entry& e = version->second;
+        if (e.method != 0 || e.size > 64 ||
+            e.localHeader > fileSize - std::min<uint64_t>(fileSize, 30)) {
+            return;  // not what torch.save writes: LibTorch's reader judges it
+        }
+        const std::vector<unsigned char> header = readAt(in, e.localHeader, 30);
+        const uint64_t dataAt =
+            e.localHeader + 30 + littleEndian(&header[26], 2) + littleEndian(&header[28], 2);
+        if (littleEndian(header.data(), 4) != 0x04034b50 || dataAt > fileSize ||
+            e.size > fileSize - dataAt) {
+            throw std::runtime_error("the version record's local header is corrupt");
+        }
+        const std::vector<unsigned char> bytes = readAt(in, dataAt, e.size);
+        const std::string text(bytes.begin(), bytes.end());
+        // As LibTorch reads it (stoull: leading blanks, then digits).
+        char* end = nullptr;
+        const unsigned long long number = std::strtoull(text.c_str(), &end, 10);
+        if (end == text.c_str() || text.find('-') != std::string::npos ||
+            number < caffe2::serialize::kMinSupportedFileFormatVersion ||
+            number > caffe2::serialize::kMaxSupportedFileFormatVersion) {
+            throw std::runtime_error(
+                "unsupported torch.save format version '" + text + "' (this LibTorch reads " +
+                std::to_string(caffe2::serialize::kMinSupportedFileFormatVersion) + " to " +
+                std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) + ")");
+        }
+    }
+
     static std::vector<unsigned char> readAt(std::ifstream& in, uint64_t offset, uint64_t size)
     {
         std::vector<unsigned char> out(size);
@@ -161,14 +221,16 @@ private:
     }
 
     std::string m_prefix;
-    std::map<std::string, uint32_t> m_crcs;
+    std::map<std::string, Entry> m_entries;
 };
 
 /// LibTorch's zip reader with every record's CRC-32 checked.
 class CheckedArchive
 {
 public:
-    explicit CheckedArchive(const std::string& path) : m_zip(path), m_directory(path)
+    // The directory first: it refuses files LibTorch's reader would throw on from its
+    // constructor (refuseWhatLibTorchWouldThrowOn).
+    explicit CheckedArchive(const std::string& path) : m_directory(path), m_zip(path)
     {
         // PyTorchStreamReader has already parsed the version record; a corrupt one must not
         // pass unnoticed either.
@@ -188,8 +250,8 @@ public:
     }
 
 private:
-    caffe2::serialize::PyTorchStreamReader m_zip;
     CentralDirectory m_directory;
+    caffe2::serialize::PyTorchStreamReader m_zip;
 };
 
 std::string opcodeName(unsigned char op)
@@ -552,7 +614,9 @@ private:
                      std::to_string(elementSize) + " bytes");
             }
             torch::Tensor t = torch::empty({static_cast<int64_t>(numel)}, type);
-            std::memcpy(t.data_ptr(), ptr.get(), numel * elementSize);
+            if (numel > 0) {  // an empty storage: no pointers to copy between
+                std::memcpy(t.data_ptr(), ptr.get(), numel * elementSize);
+            }
             cached = m_storages.emplace(key, t).first;
         }
         auto v = make(Value::Kind::Tensor);

@@ -94,6 +94,11 @@ private Q_SLOTS:
         expectError(dir.path(), "truncated");
         writeGz(dir.filePath("t10k-images-idx3-ubyte.gz"), QByteArray("garbage!garbage!"));
         expectError(dir.path(), "bad magic");
+        // Found by fuzz_idx: three 32-bit dimensions whose product wraps to 0 matched a file
+        // with no data and then asked torch for 2^64 bytes.
+        QByteArray wrapping("\x00\x00\x08\x03\x80\x00\x00\x00\x80\x00\x00\x00\x00\x00\x00\x04", 16);
+        writeGz(dir.filePath("t10k-images-idx3-ubyte.gz"), wrapping);
+        expectError(dir.path(), "more bytes than the file's 16");
         writeGz(dir.filePath("t10k-images-idx3-ubyte.gz"), idxImages(30, 28, 28));
         writeGz(dir.filePath("t10k-labels-idx1-ubyte.gz"), idxLabels(29));
         expectError(dir.path(), "29 labels for 30 images");

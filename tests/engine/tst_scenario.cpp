@@ -53,7 +53,10 @@ private Q_SLOTS:
         for (const char* t :
              {"", "latency", "latency -3", "latency 0", "latency fast", "power 5 model", "load",
               "load cpu 0", "load cpu 2 on", "load cpu 2 at 1", "load cpu 2 on x", "load gpu 2",
-              "stop now", "jump 3"}) {
+              "stop now", "jump 3",
+              // Found by fuzz_scenario: numbers that became ints out of range (undefined).
+              "latency 5 model 1e30", "power 2 model 1.5", "load cpu 2.5", "load cpu 1e12",
+              "load model max 1e30", "latency inf", "accuracy nan"}) {
             QTest::addRow("%s", t) << t;
         }
     }
@@ -112,6 +115,12 @@ private Q_SLOTS:
             QFAIL("accepted");
         } catch (const std::runtime_error& e) {
             QVERIFY2(QString(e.what()).startsWith("demo.scn:2: "), e.what());
+        }
+        try {
+            Scenario::parse("@1e30 latency 5\n", "demo.scn");  // a frame index beyond int64
+            QFAIL("accepted");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(QString(e.what()).startsWith("demo.scn:1: "), e.what());
         }
         try {
             Scenario::load("/nonexistent/x.scn");

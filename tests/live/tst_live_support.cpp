@@ -87,6 +87,26 @@ private:
 
 }  // namespace
 
+/// live_fixtures.h's mapping profile written to `dir` and loaded for the shipped model's spec
+/// (written.path is empty when it could not be written).
+struct LoadedMappingProfile
+{
+    test::MappingProfile written;
+    SupernetSpec spec;
+    Profile profile;
+};
+
+LoadedMappingProfile loadMappingProfile(const QTemporaryDir& dir)
+{
+    LoadedMappingProfile loaded;
+    loaded.written = test::writeMappingProfile(dir.filePath(QStringLiteral("mapping.json")));
+    loaded.spec = ModelFile::load(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa").spec;
+    if (!loaded.written.path.isEmpty()) {
+        loaded.profile = Profile::load(loaded.written.path.toStdString(), loaded.spec);
+    }
+    return loaded;
+}
+
 class TstLiveSupport : public QObject
 {
     Q_OBJECT
@@ -125,12 +145,11 @@ private Q_SLOTS:
         // The views' libraries are the LevelTable's: same names, same members, each member at
         // the library's fastest point of the level (its statistics from the profile).
         QTemporaryDir dir;
-        const test::MappingProfile written =
-            test::writeMappingProfile(dir.filePath(QStringLiteral("mapping.json")));
-        QVERIFY(!written.path.isEmpty());
-        const SupernetSpec spec =
-            ModelFile::load(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa").spec;
-        const Profile profile = Profile::load(written.path.toStdString(), spec);
+        const LoadedMappingProfile loaded = loadMappingProfile(dir);
+        QVERIFY(!loaded.written.path.isEmpty());
+        const test::MappingProfile& written = loaded.written;
+        const SupernetSpec& spec = loaded.spec;
+        const Profile& profile = loaded.profile;
         const LiveProfile live = LiveProfile::from(profile);
         const LevelTable table = levelTableFromProfile(profile, FrameArrival::BackToBack);
         QCOMPARE(live.libraries.size(), std::size_t(3));
@@ -172,12 +191,10 @@ private Q_SLOTS:
     void paretoPlanePointsAndHighlight()
     {
         QTemporaryDir dir;
-        const test::MappingProfile written =
-            test::writeMappingProfile(dir.filePath(QStringLiteral("mapping.json")));
-        QVERIFY(!written.path.isEmpty());
-        const SupernetSpec spec =
-            ModelFile::load(DOFA_SOURCE_DIR "/resources/fmnist-mbv3.dofa").spec;
-        const Profile profile = Profile::load(written.path.toStdString(), spec);
+        const LoadedMappingProfile loaded = loadMappingProfile(dir);
+        QVERIFY(!loaded.written.path.isEmpty());
+        const test::MappingProfile& written = loaded.written;
+        const Profile& profile = loaded.profile;
         const ParetoPlane plane(LiveProfile::from(profile));
 
         QCOMPARE(plane.levels().size(), 8);

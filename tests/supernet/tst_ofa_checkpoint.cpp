@@ -2,6 +2,8 @@
 // Import of official OFA checkpoints, on real files written by Debian's python3-torch
 // (tests/fixtures/ofa/make_ofa_fixtures.py).
 #include <QtTest>
+#include <fstream>
+#include <iterator>
 
 #include <torch/torch.h>
 #include <zlib.h>
@@ -256,6 +258,36 @@ private Q_SLOTS:
         testing::flipByte(src, path, record.toStdString(), at);
         expectRefused(path, {"entry ofa_w1.0_partial_wrapped/" + record + " is corrupt",
                              "CRC-32 0x" + computed, "expected 0x" + expected});
+    }
+
+    void versionRecordIsCheckedBeforeLibTorchOpensTheFile()
+    {
+        // LibTorch's reader throws from its constructor on these and then leaks miniz's state
+        // (found by fuzz_torch_zip); dofa refuses them first, with its own message.
+        const std::string src = (kDir + "ofa_w1.0_partial_wrapped.pth").toStdString();
+        std::ifstream in(src, std::ios::binary);
+        const std::string original((std::istreambuf_iterator<char>(in)),
+                                   std::istreambuf_iterator<char>());
+        QTemporaryDir dir;
+        auto written = [&](const std::string& name, const std::string& bytes) {
+            const std::string path = dir.filePath(QString::fromStdString(name)).toStdString();
+            std::ofstream(path, std::ios::binary) << bytes;
+            return path;
+        };
+        // The version record renamed, in its local header and in the central directory.
+        std::string renamed = original;
+        const std::string name = "ofa_w1.0_partial_wrapped/version";
+        int replaced = 0;
+        for (size_t at = renamed.find(name); at != std::string::npos;
+             at = renamed.find(name, at + 1), ++replaced)
+            renamed[at + name.size() - 1] = 'x';
+        QCOMPARE(replaced, 2);
+        expectRefused(written("no-version.pth", renamed),
+                      {"no ofa_w1.0_partial_wrapped/version record"});
+        // The version's digit made a '.' (the stored data of the record).
+        const std::string bad = dir.filePath("bad-version.pth").toStdString();
+        testing::flipByte(src, bad, "version", 0, 0x1D);
+        expectRefused(bad, {"unsupported torch.save format version '.", "reads 1 to 10"});
     }
 };
 
