@@ -12,7 +12,6 @@
 
 #include <zlib.h>
 
-#include <caffe2/serialize/inline_container.h>
 #include <caffe2/serialize/versions.h>
 
 namespace dofa {
@@ -65,29 +64,119 @@ uint64_t littleEndian(const unsigned char* p, int n)
     return v;
 }
 
-/// The CRC-32 of every entry, from the zip's central directory. LibTorch's zip reader (miniz
-/// built with MINIZ_DISABLE_ZIP_READER_CRC32_CHECKS) does not check them, so a corrupted
-/// data.pkl would reach the unpickler and a corrupted tensor would load as different numbers.
-class CentralDirectory
+/// The zip archive torch.save writes, read by dofa itself: the central directory (ZIP64 too),
+/// each record's local header and data (stored, or deflated through zlib), and every record's
+/// CRC-32 checked. LibTorch's PyTorchStreamReader is not used: its miniz is built without CRC
+/// checks (a corrupted data.pkl or tensor would load as different numbers), and when its
+/// constructor throws on a malformed file miniz's reader state leaks (found by fuzz_torch_zip).
+/// Records are named below the archive's folder ("data.pkl", "data/0", "version").
+class TorchZip
 {
 public:
-    explicit CentralDirectory(const std::string& path)
+    explicit TorchZip(const std::string& path) : m_in(path, std::ios::binary)
     {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
+        if (!m_in) {
             throw std::runtime_error("cannot open");
         }
-        in.seekg(0, std::ios::end);
-        const uint64_t fileSize = static_cast<uint64_t>(in.tellg());
+        m_in.seekg(0, std::ios::end);
+        m_fileSize = static_cast<uint64_t>(m_in.tellg());
+        readDirectory();
+        // As PyTorchStreamReader: the archive's format version, a decimal number it can read.
+        const std::string name = m_entries.count(".data/version") ? ".data/version" : "version";
+        if (!m_entries.count(name)) {
+            throw std::runtime_error("no " + m_prefix + "version record (not a torch.save file)");
+        }
+        const std::vector<char> bytes = record(name);
+        const std::string text(bytes.begin(), bytes.begin() + std::min<size_t>(bytes.size(), 32));
+        char* end = nullptr;
+        const unsigned long long version = std::strtoull(text.c_str(), &end, 10);
+        if (end == text.c_str() || text.find('-') != std::string::npos ||
+            version < caffe2::serialize::kMinSupportedFileFormatVersion ||
+            version > caffe2::serialize::kMaxSupportedFileFormatVersion) {
+            throw std::runtime_error(
+                "unsupported torch.save format version '" + printable(text) + "' (LibTorch " +
+                "reads " + std::to_string(caffe2::serialize::kMinSupportedFileFormatVersion) +
+                " to " + std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) + ")");
+        }
+    }
+
+    /// The record's bytes; throws naming the entry when it is missing, unreadable or corrupt.
+    std::vector<char> record(const std::string& name)
+    {
+        const std::string entryName = m_prefix + name;
+        const auto it = m_entries.find(name);
+        if (it == m_entries.end()) {
+            throw std::runtime_error("entry " + entryName + " is missing from the zip");
+        }
+        const Entry& e = it->second;
+        auto fail = [&](const std::string& why) {
+            throw std::runtime_error("entry " + entryName + ": " + why);
+        };
+        if (e.localHeader > m_fileSize || m_fileSize - e.localHeader < 30) {
+            fail("local header lies outside the file");
+        }
+        const std::vector<unsigned char> header = readAt(e.localHeader, 30);
+        if (littleEndian(header.data(), 4) != 0x04034b50) {
+            fail("no local header where the central directory says");
+        }
+        const uint64_t dataAt =
+            e.localHeader + 30 + littleEndian(&header[26], 2) + littleEndian(&header[28], 2);
+        if (dataAt > m_fileSize || e.compressedSize > m_fileSize - dataAt) {
+            fail("data lies outside the file");
+        }
+        if (e.flags & 0x1) {
+            fail("encrypted");
+        }
+        std::vector<char> data;
+        if (e.method == 0) {
+            if (e.compressedSize != e.size) {
+                fail("stored with two different sizes");
+            }
+            data = toChars(readAt(dataAt, e.size));
+        } else if (e.method == 8) {
+            // Deflate expands at most 1032:1; a larger claim is a corrupt size, not data.
+            if (e.size / 1032 > e.compressedSize + 1) {
+                fail("claims " + std::to_string(e.size) + " bytes from " +
+                     std::to_string(e.compressedSize) + " deflated ones");
+            }
+            data = inflated(readAt(dataAt, e.compressedSize), e.size, fail);
+        } else {
+            fail("zip compression method " + std::to_string(e.method) + " is not supported");
+        }
+        const uint32_t computed = static_cast<uint32_t>(crc32_z(
+            crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(data.data()), data.size()));
+        if (computed != e.crc) {
+            throw std::runtime_error("entry " + entryName + " is corrupt: CRC-32 0x" +
+                                     hex32(computed) + ", expected 0x" + hex32(e.crc) +
+                                     " (the zip's central directory)");
+        }
+        return data;
+    }
+
+private:
+    struct Entry
+    {
+        uint32_t crc = 0;
+        unsigned method = 0;  ///< 0 stored (what torch.save writes), 8 deflated
+        unsigned flags = 0;
+        uint64_t compressedSize = 0;
+        uint64_t size = 0;
+        uint64_t localHeader = 0;
+    };
+
+    void readDirectory()
+    {
         // End of central directory record: 22 bytes and a comment of at most 65535.
-        const uint64_t tailSize = std::min<uint64_t>(fileSize, 22 + 65535);
-        const std::vector<unsigned char> tail = readAt(in, fileSize - tailSize, tailSize);
+        const uint64_t tailSize = std::min<uint64_t>(m_fileSize, 22 + 65535);
+        const std::vector<unsigned char> tail = readAt(m_fileSize - tailSize, tailSize);
         int64_t eocd = static_cast<int64_t>(tail.size()) - 22;
         while (eocd >= 0 && littleEndian(&tail[eocd], 4) != 0x06054b50) {
             --eocd;
         }
         if (eocd < 0) {
-            throw std::runtime_error("no zip central directory");
+            throw std::runtime_error(
+                "not a zip file (no central directory); torch.save files "
+                "from torch >= 1.6 are zip files");
         }
         uint64_t cdSize = littleEndian(&tail[eocd + 12], 4);
         uint64_t cdOffset = littleEndian(&tail[eocd + 16], 4);
@@ -95,123 +184,115 @@ public:
         // gives the ZIP64 end of central directory record.
         if ((cdSize == 0xffffffff || cdOffset == 0xffffffff) && eocd >= 20 &&
             littleEndian(&tail[eocd - 20], 4) == 0x07064b50) {
-            const std::vector<unsigned char> z64 =
-                readAt(in, littleEndian(&tail[eocd - 20 + 8], 8), 56);
+            const uint64_t z64At = littleEndian(&tail[eocd - 20 + 8], 8);
+            if (z64At > m_fileSize || m_fileSize - z64At < 56) {
+                throw std::runtime_error("bad ZIP64 end of central directory");
+            }
+            const std::vector<unsigned char> z64 = readAt(z64At, 56);
             if (littleEndian(z64.data(), 4) != 0x06064b50) {
                 throw std::runtime_error("bad ZIP64 end of central directory");
             }
             cdSize = littleEndian(&z64[40], 8);
             cdOffset = littleEndian(&z64[48], 8);
         }
-        if (cdOffset > fileSize || cdSize > fileSize - cdOffset) {
+        if (cdOffset > m_fileSize || cdSize > m_fileSize - cdOffset) {
             throw std::runtime_error("zip central directory lies outside the file");
         }
-        const std::vector<unsigned char> cd = readAt(in, cdOffset, cdSize);
+        const std::vector<unsigned char> cd = readAt(cdOffset, cdSize);
         for (size_t p = 0; p + 46 <= cd.size() && littleEndian(&cd[p], 4) == 0x02014b50;) {
             const size_t nameLen = littleEndian(&cd[p + 28], 2);
-            const size_t next =
-                p + 46 + nameLen + littleEndian(&cd[p + 30], 2) + littleEndian(&cd[p + 32], 2);
-            if (p + 46 + nameLen > cd.size()) {
+            const size_t extraLen = littleEndian(&cd[p + 30], 2);
+            const size_t next = p + 46 + nameLen + extraLen + littleEndian(&cd[p + 32], 2);
+            if (p + 46 + nameLen + extraLen > cd.size()) {
                 break;
             }
             const std::string name(reinterpret_cast<const char*>(&cd[p + 46]), nameLen);
-            Entry entry;
-            entry.crc = static_cast<uint32_t>(littleEndian(&cd[p + 16], 4));
-            entry.method = static_cast<unsigned>(littleEndian(&cd[p + 10], 2));
-            entry.size = littleEndian(&cd[p + 20], 4);
-            entry.localHeader = littleEndian(&cd[p + 42], 4);
-            // As PyTorchStreamReader does: records are named below the first entry's folder.
+            Entry e;
+            e.flags = static_cast<unsigned>(littleEndian(&cd[p + 8], 2));
+            e.method = static_cast<unsigned>(littleEndian(&cd[p + 10], 2));
+            e.crc = static_cast<uint32_t>(littleEndian(&cd[p + 16], 4));
+            e.compressedSize = littleEndian(&cd[p + 20], 4);
+            e.size = littleEndian(&cd[p + 24], 4);
+            e.localHeader = littleEndian(&cd[p + 42], 4);
+            readZip64Extra(&cd[p + 46 + nameLen], extraLen, e);
+            // As PyTorchStreamReader: records are named below the first entry's folder.
             if (p == 0) {
+                if (name.find('/') == std::string::npos) {
+                    throw std::runtime_error(
+                        "the zip's first entry is not in a folder "
+                        "(torch.save puts every record under archive/)");
+                }
                 m_prefix = name.substr(0, name.find('/') + 1);
             }
             if (name.compare(0, m_prefix.size(), m_prefix) == 0) {
-                m_entries.emplace(name.substr(m_prefix.size()), entry);
+                m_entries.emplace(name.substr(m_prefix.size()), e);
             }
             p = next;
         }
-        refuseWhatLibTorchWouldThrowOn(in, fileSize);
-    }
-
-    /// Throws, naming the entry and both CRCs, unless `data` is what the archive stored.
-    void verify(const std::string& record, const void* data, size_t size) const
-    {
-        const auto it = m_entries.find(record);
-        if (it == m_entries.end()) {
-            throw std::runtime_error("entry " + m_prefix + record +
-                                     " is missing from the zip central directory");
-        }
-        const uint32_t computed = static_cast<uint32_t>(
-            crc32_z(crc32_z(0, nullptr, 0), static_cast<const Bytef*>(data), size));
-        if (computed != it->second.crc) {
-            throw std::runtime_error("entry " + m_prefix + record + " is corrupt: CRC-32 0x" +
-                                     hex32(computed) + ", expected 0x" + hex32(it->second.crc) +
-                                     " (the zip's central directory)");
+        if (m_entries.empty()) {
+            throw std::runtime_error("the zip has no entries");
         }
     }
 
-private:
-    struct Entry
+    /// The ZIP64 extended information field: the 64-bit values of the fields that hold
+    /// 0xffffffff, in the order size, compressed size, local header offset.
+    static void readZip64Extra(const unsigned char* extra, size_t length, Entry& e)
     {
-        uint32_t crc = 0;
-        unsigned method = 0;  ///< 0: stored, as torch.save writes every record
-        uint64_t size = 0;    ///< compressed size
-        uint64_t localHeader = 0;
-    };
-
-    /// LibTorch 1.13's PyTorchStreamReader throws from its constructor, after miniz has set up
-    /// its reader, when the first entry is not in a folder or the version record is missing or
-    /// out of range; its destructor then never runs and miniz's state leaks (found by fuzzing:
-    /// fuzz/lsan.supp has the details). So those files are refused here, before it opens them.
-    void refuseWhatLibTorchWouldThrowOn(std::ifstream& in, uint64_t fileSize) const
-    {
-        if (m_prefix.empty()) {
-            throw std::runtime_error(
-                "the zip's first entry is not in a folder (torch.save puts "
-                "every record under archive/)");
-        }
-        auto version = m_entries.find(".data/version");
-        if (version == m_entries.end()) {
-            version = m_entries.find("version");
-        }
-        if (version == m_entries.end()) {
-            throw std::runtime_error("no " + m_prefix + "version record (not a torch.save file)");
-        }
-        const Entry& e = version->second;
-        if (e.method != 0 || e.size > 64 ||
-            e.localHeader > fileSize - std::min<uint64_t>(fileSize, 30)) {
-            return;  // not what torch.save writes: LibTorch's reader judges it
-        }
-        const std::vector<unsigned char> header = readAt(in, e.localHeader, 30);
-        const uint64_t dataAt =
-            e.localHeader + 30 + littleEndian(&header[26], 2) + littleEndian(&header[28], 2);
-        if (littleEndian(header.data(), 4) != 0x04034b50 || dataAt > fileSize ||
-            e.size > fileSize - dataAt) {
-            throw std::runtime_error("the version record's local header is corrupt");
-        }
-        const std::vector<unsigned char> bytes = readAt(in, dataAt, e.size);
-        const std::string text(bytes.begin(), bytes.end());
-        // As LibTorch reads it (stoull: leading blanks, then digits).
-        char* end = nullptr;
-        const unsigned long long number = std::strtoull(text.c_str(), &end, 10);
-        if (end == text.c_str() || text.find('-') != std::string::npos ||
-            number < caffe2::serialize::kMinSupportedFileFormatVersion ||
-            number > caffe2::serialize::kMaxSupportedFileFormatVersion) {
-            throw std::runtime_error(
-                "unsupported torch.save format version '" + text + "' (this LibTorch reads " +
-                std::to_string(caffe2::serialize::kMinSupportedFileFormatVersion) + " to " +
-                std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) + ")");
+        for (size_t q = 0; q + 4 <= length;) {
+            const uint64_t id = littleEndian(&extra[q], 2);
+            const size_t size = littleEndian(&extra[q + 2], 2);
+            if (q + 4 + size > length) {
+                return;
+            }
+            if (id == 0x0001) {
+                size_t at = q + 4;
+                for (uint64_t* field : {&e.size, &e.compressedSize, &e.localHeader}) {
+                    if (*field == 0xffffffff && at + 8 <= q + 4 + size) {
+                        *field = littleEndian(&extra[at], 8);
+                        at += 8;
+                    }
+                }
+            }
+            q += 4 + size;
         }
     }
 
-    static std::vector<unsigned char> readAt(std::ifstream& in, uint64_t offset, uint64_t size)
+    template <typename Fail>
+    static std::vector<char> inflated(const std::vector<unsigned char>& in, uint64_t size,
+                                      const Fail& fail)
     {
-        std::vector<unsigned char> out(size);
-        in.seekg(static_cast<std::streamoff>(offset));
-        in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(size));
-        if (!in) {
-            throw std::runtime_error("cannot read the zip central directory");
+        std::vector<char> out(size);
+        z_stream z{};
+        if (inflateInit2(&z, -MAX_WBITS) != Z_OK) {
+            fail("zlib cannot start");
+        }
+        z.next_in = const_cast<Bytef*>(in.data());
+        z.avail_in = static_cast<uInt>(in.size());
+        z.next_out = reinterpret_cast<Bytef*>(out.data());
+        z.avail_out = static_cast<uInt>(out.size());
+        const int rc = inflate(&z, Z_FINISH);
+        const uint64_t produced = z.total_out;
+        inflateEnd(&z);
+        if (rc != Z_STREAM_END || produced != size) {
+            fail("deflated data is corrupt");
         }
         return out;
+    }
+
+    std::vector<unsigned char> readAt(uint64_t offset, uint64_t size)
+    {
+        std::vector<unsigned char> out(size);
+        m_in.clear();
+        m_in.seekg(static_cast<std::streamoff>(offset));
+        m_in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(size));
+        if (!m_in) {
+            throw std::runtime_error("read error at byte " + std::to_string(offset));
+        }
+        return out;
+    }
+    static std::vector<char> toChars(const std::vector<unsigned char>& bytes)
+    {
+        return std::vector<char>(bytes.begin(), bytes.end());
     }
     static std::string hex32(uint32_t v)
     {
@@ -219,39 +300,19 @@ private:
         std::snprintf(buf, sizeof buf, "%08x", v);
         return buf;
     }
+    static std::string printable(const std::string& text)
+    {
+        std::string out;
+        for (const char c : text) {
+            out += (c >= 32 && c < 127) ? c : '?';
+        }
+        return out;
+    }
 
+    std::ifstream m_in;
+    uint64_t m_fileSize = 0;
     std::string m_prefix;
     std::map<std::string, Entry> m_entries;
-};
-
-/// LibTorch's zip reader with every record's CRC-32 checked.
-class CheckedArchive
-{
-public:
-    // The directory first: it refuses files LibTorch's reader would throw on from its
-    // constructor (refuseWhatLibTorchWouldThrowOn).
-    explicit CheckedArchive(const std::string& path) : m_directory(path), m_zip(path)
-    {
-        // PyTorchStreamReader has already parsed the version record; a corrupt one must not
-        // pass unnoticed either.
-        for (const char* version : {".data/version", "version"}) {
-            if (m_zip.hasRecord(version)) {
-                record(version);
-                break;
-            }
-        }
-    }
-
-    std::tuple<at::DataPtr, size_t> record(const std::string& name)
-    {
-        auto [ptr, size] = m_zip.getRecord(name);
-        m_directory.verify(name, ptr.get(), size);
-        return {std::move(ptr), size};
-    }
-
-private:
-    CentralDirectory m_directory;
-    caffe2::serialize::PyTorchStreamReader m_zip;
 };
 
 std::string opcodeName(unsigned char op)
@@ -303,7 +364,7 @@ std::string opcodeName(unsigned char op)
 class Unpickler
 {
 public:
-    Unpickler(const std::vector<char>& data, CheckedArchive& zip) : m_data(data), m_zip(zip) {}
+    Unpickler(const std::vector<char>& data, TorchZip& zip) : m_data(data), m_zip(zip) {}
 
     // Values may form cycles (a list appended to itself) or nest a million deep (a run of
     // TUPLE1), which shared_ptr would leak or free by a recursion that overflows the stack.
@@ -605,7 +666,8 @@ private:
         const uint64_t numel = static_cast<uint64_t>(pid->items[4]->i);
         auto cached = m_storages.find(key);
         if (cached == m_storages.end()) {
-            auto [ptr, size] = m_zip.record("data/" + key);
+            const std::vector<char> bytes = m_zip.record("data/" + key);
+            const size_t size = bytes.size();
             // Checked before allocating: a corrupt numel must not ask for terabytes.
             const size_t elementSize = c10::elementSize(type);
             if (numel > size / elementSize) {
@@ -615,7 +677,7 @@ private:
             }
             torch::Tensor t = torch::empty({static_cast<int64_t>(numel)}, type);
             if (numel > 0) {  // an empty storage: no pointers to copy between
-                std::memcpy(t.data_ptr(), ptr.get(), numel * elementSize);
+                std::memcpy(t.data_ptr(), bytes.data(), numel * elementSize);
             }
             cached = m_storages.emplace(key, t).first;
         }
@@ -676,7 +738,7 @@ private:
     }
 
     const std::vector<char>& m_data;
-    CheckedArchive& m_zip;
+    TorchZip& m_zip;
     size_t m_pos = 0;
     size_t m_opPos = 0;              ///< where the opcode being run starts, for messages
     unsigned char m_op = 0;          ///< the opcode being run
@@ -703,10 +765,8 @@ std::map<std::string, torch::Tensor> tensorsOf(const Value& dict)
 TorchPickleReader::Result TorchPickleReader::read(const std::string& path)
 {
     try {
-        CheckedArchive zip(path);
-        auto [ptr, size] = zip.record("data.pkl");
-        const std::vector<char> pickle(static_cast<const char*>(ptr.get()),
-                                       static_cast<const char*>(ptr.get()) + size);
+        TorchZip zip(path);
+        const std::vector<char> pickle = zip.record("data.pkl");
         Unpickler unpickler(pickle, zip);
         const ValuePtr root = unpickler.run();
         Result r;
@@ -725,8 +785,7 @@ TorchPickleReader::Result TorchPickleReader::read(const std::string& path)
         return r;
     } catch (const c10::Error& e) {
         std::string msg = e.what_without_backtrace();
-        throw std::runtime_error(
-            path + ": not a readable PyTorch zip file: " + msg.substr(0, msg.find('\n')));
+        throw std::runtime_error(path + ": " + msg.substr(0, msg.find('\n')));
     } catch (const std::runtime_error& e) {
         throw std::runtime_error(path + ": " + e.what());
     }
