@@ -148,7 +148,7 @@ PolicyRun policyNamed(const std::string& name)
     return run;
 }
 
-struct Result
+struct PolicyOutcome
 {
     double within = 0, top1 = 0, oracleTop1 = 0, liveTop1 = 0;
     double withinFeasible = 0;  ///< over the frames of stretches where the oracle's level fits
@@ -156,9 +156,9 @@ struct Result
     double meanRecovery = 0;
 };
 
-Result runPolicy(const Setup& s, const std::string& policy, double fps, int framesPerSegment,
-                 const std::vector<Segment>& script, const std::vector<double>& targets,
-                 const std::vector<std::vector<int>>& oracleLevel)
+PolicyOutcome runPolicy(const Setup& s, const std::string& policy, double fps, int framesPerSegment,
+                        const std::vector<Segment>& script, const std::vector<double>& targets,
+                        const std::vector<std::vector<int>>& oracleLevel)
 {
     std::vector<PipelineLane> lanes;
     lanes.push_back(laneOf(s, s.profile, fps));
@@ -184,7 +184,7 @@ Result runPolicy(const Setup& s, const std::string& policy, double fps, int fram
         }
     }
     pipe.apply(RunCommand::parse("load off"));
-    Result res;
+    PolicyOutcome res;
     int within = 0, correct = 0, labelled = 0, feasible = 0, withinFeasible = 0;
     for (size_t f = 0; f < r.size(); ++f) {
         within += r[f].withinTarget() ? 1 : 0;
@@ -308,7 +308,8 @@ int main(int argc, char** argv)
                     "worst/miss");
         for (const std::string policy :
              {"reactive", "reactive p90", "lookup", "energy", "energy p90"}) {
-            const Result r = runPolicy(s, policy, fps, segmentFrames, script, targets, oracleLevel);
+            const PolicyOutcome r =
+                runPolicy(s, policy, fps, segmentFrames, script, targets, oracleLevel);
             std::printf("%-12s %7.1f%% %8.1f%% %8.2f %8.2f %+6.2f %8.2f%% %8d %10.1f %6d/%d\n",
                         policy.c_str(), 100 * r.within, 100 * r.withinFeasible, r.top1,
                         r.oracleTop1, r.top1 - r.oracleTop1, r.liveTop1, r.changes, r.meanRecovery,

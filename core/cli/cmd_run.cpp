@@ -24,7 +24,6 @@
 #include "engine/simulated_operating_points.h"
 #include "engine/source_factory.h"
 #include "engine/telemetry_csv.h"
-#include "platform/knob_guard.h"
 #include "platform/platform.h"
 #include "platform/simulated_board.h"
 #include "runtime/energy_policy.h"
@@ -346,24 +345,18 @@ int cmdRun(const QStringList& args)
         lanes.push_back(std::move(lane));
     }
 
-    // The governor is written before the first frame and put back when the run ends (the guard
-    // outlives the pipeline). Every CPU policy gets it: the model may run on any core.
-    std::unique_ptr<KnobGuard> governorGuard;
+    // Every CPU policy gets the governor: the model may run on any core. Written through the
+    // pipeline (below), under the run's one KnobGuard, before the first frame.
+    std::vector<std::shared_ptr<Knob>> governorKnobs;
     if (p.isSet(kGovernor)) {
-        governorGuard = std::make_unique<KnobGuard>();
-        int written = 0;
         for (const auto& knob : platform->knobs()) {
             const std::string& id = knob->info().id;
             if (id.rfind("cpu.", 0) == 0 && id.size() > 9 &&
                 id.compare(id.size() - 9, 9, ".governor") == 0) {
-                const auto r = governorGuard->set(knob, governor);
-                if (!r.isOk()) {
-                    throw InputError("--governor: " + r.error());
-                }
-                ++written;
+                governorKnobs.push_back(knob);
             }
         }
-        if (written == 0) {
+        if (governorKnobs.empty()) {
             throw InputError(
                 "--governor: no CPU governor knob on this platform (no writable "
                 "cpufreq scaling_governor); try --platform simulated");
@@ -412,6 +405,12 @@ int cmdRun(const QStringList& args)
     const std::shared_ptr<SimulatedBoard> board = platform ? platform->simulatedBoard() : nullptr;
     const double energyBefore = board ? board->energyMj() : 0.0;
     InferencePipeline pipeline(std::move(lanes), manager, platform ? &*platform : nullptr);
+    for (const auto& knob : governorKnobs) {
+        const auto r = pipeline.setKnob(knob, governor);
+        if (!r.isOk()) {
+            throw InputError("--governor: " + r.error());
+        }
+    }
     std::unique_ptr<TelemetryCsvWriter> csv;
     if (p.isSet(kTelemetry)) {
         try {

@@ -14,6 +14,7 @@
 #include "inference_threads.h"
 #include "platform/knob_guard.h"
 #include "platform/platform.h"
+#include "platform/platform_sampler.h"
 #include "platform/process_affinity.h"
 #include "platform/simulated_board.h"
 #include "runtime/runtime_manager.h"
@@ -29,10 +30,6 @@ std::int64_t nowNs()
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
-
-// Telemetry reads sysfs at most this often: a frame can take well under a millisecond and a
-// sensor refreshes far slower than that.
-constexpr std::int64_t kPlatformPeriodNs = 100'000'000;
 
 }  // namespace
 
@@ -75,11 +72,15 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
             // The simulated power model needs a load: inference keeps the CPU busy.
             m_board->setLoad(SimulatedBoard::Processor::Cpu, 1000);
         }
-        m_power = m_platform->totalPower();
-        for (const auto& m : m_platform->monitors()) {
-            if (m->info().id.rfind("freq.cpu", 0) == 0) {
-                m_cpuFreq = m;
-                break;
+        m_sampler = std::make_unique<PlatformSampler>(*m_platform);
+    }
+    m_knobs = std::make_unique<KnobGuard>();
+    for (int lane = 0; lane < m_manager.modelCount(); ++lane) {
+        for (const RuntimeLevel& level : m_manager.table(lane).levels()) {
+            for (const OperatingPoint& point : level.operatingPoints) {
+                for (const KnobSetting& k : point.knobs) {
+                    m_drivenKnobs.insert(k.knob);
+                }
             }
         }
     }
@@ -120,7 +121,12 @@ InferencePipeline::~InferencePipeline()
 
 double InferencePipeline::elapsedSeconds() const
 {
-    return static_cast<double>(nowNs() - m_startNs) * 1e-9;
+    return secondsAt(nowNs());
+}
+
+double InferencePipeline::secondsAt(std::int64_t ns) const
+{
+    return static_cast<double>(ns - m_startNs) * 1e-9;
 }
 
 void InferencePipeline::runLane(LaneState& state)
@@ -201,23 +207,15 @@ void InferencePipeline::laneLoop(LaneState& state)
 
 void InferencePipeline::readPlatform(FrameRecord& record)
 {
-    const std::int64_t now = nowNs();
-    if (now - m_lastPlatformReadNs >= kPlatformPeriodNs) {
-        m_lastPlatformReadNs = now;
-        if (m_power) {
-            const auto s = m_power->read();
-            m_lastPowerMw = s.isOk() ? std::optional<double>(s.value().value) : std::nullopt;
-        }
-        if (m_cpuFreq) {
-            const auto s = m_cpuFreq->read();
-            m_lastFreqKhz = s.isOk() ? std::optional<double>(s.value().value) : std::nullopt;
-        }
-        if (m_power && m_lastPowerMw) {
-            m_manager.observePower(PowerObservation{now, *m_lastPowerMw});
-        }
+    if (!m_sampler) {
+        return;
     }
-    record.powerMw = m_lastPowerMw;
-    record.cpuFreqKhz = m_lastFreqKhz;
+    if (m_sampler->sampleIfDue(nowNs()) && m_sampler->latest().totalMw) {
+        m_manager.observePower(
+            PowerObservation{m_sampler->latest().tNs, *m_sampler->latest().totalMw});
+    }
+    record.powerMw = m_sampler->latest().totalMw;
+    record.cpuFreqKhz = m_sampler->latest().cpuKhz;
 }
 
 bool InferencePipeline::step(std::vector<FrameRecord>& out)
@@ -313,9 +311,6 @@ void InferencePipeline::applyOperatingPoint(int lane)
     if (op >= static_cast<int>(level.operatingPoints.size())) {
         return;
     }
-    if (!m_knobs) {
-        m_knobs = std::make_unique<KnobGuard>();
-    }
     for (const KnobSetting& k : level.operatingPoints[static_cast<size_t>(op)].knobs) {
         if (k.knob == "app.backend" || k.knob == "app.device") {
             continue;  // the model's own: DynamicModel::levelTable offers no other
@@ -356,6 +351,22 @@ void InferencePipeline::applyOperatingPoint(int lane)
         }
     }
     m_appliedOperatingPoint[static_cast<size_t>(lane)] = op;
+}
+
+Result<std::string> InferencePipeline::setKnob(const std::shared_ptr<Knob>& knob,
+                                               const std::string& value)
+{
+    const std::string& id = knob->info().id;
+    // app.affinity in a point pins the whole process, so it drives every thread's affinity knob.
+    const bool driven = m_drivenKnobs.count(id) > 0 ||
+                        (id.rfind("app.affinity", 0) == 0 && m_drivenKnobs.count("app.affinity"));
+    if (driven) {
+        return Result<std::string>::fail(
+            id + " is set by the runtime manager's operating points while the " +
+            m_manager.policy().name() +
+            " policy runs; choose a profile without operating points to set it by hand");
+    }
+    return m_knobs->set(knob, value);
 }
 
 bool InferencePipeline::apply(const RunCommand& c)

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,13 +18,16 @@
 
 #include "frame_converter.h"
 #include "frame_record.h"
+#include "platform/result.h"
 
 namespace dofa {
 
 class CompetingLoad;
 class DynamicModel;
 class FrameSource;
+class Knob;
 class KnobGuard;
+class PlatformSampler;
 class Monitor;
 class Platform;
 class ProcessAffinity;
@@ -92,6 +96,20 @@ public:
     /// loads that come and go) on any machine. Set before step(); called on the lanes' threads.
     void scriptLatencies(LatencyScript script) { m_latencyScript = std::move(script); }
 
+    /// The run's one reader of the platform's power and clock monitors (null without a
+    /// platform): it samples at 10 Hz as frames run and feeds the manager and the records;
+    /// other consumers (the dashboard's charts) read its samples, never the monitors.
+    [[nodiscard]] const PlatformSampler* sampler() const { return m_sampler.get(); }
+    /// Seconds of the run's clock at `ns` (a PlatformSample's tNs).
+    [[nodiscard]] double secondsAt(std::int64_t ns) const;
+
+    /// A knob written by hand (the dashboard's knob panel, `dofa run --governor`) under the
+    /// run's one KnobGuard, which also holds the manager's writes: each knob is captured once,
+    /// before the run's first write to it, and that value comes back when the pipeline ends,
+    /// whoever wrote last. A knob the manager drives (one its operating points set) is refused
+    /// while the run lasts, so that a hand-set value is never silently overwritten.
+    Result<std::string> setKnob(const std::shared_ptr<Knob>& knob, const std::string& value);
+
     /// Knob writes that failed (read-only knob, no such knob), one line each, newest last.
     [[nodiscard]] const std::vector<std::string>& knobProblems() const { return m_knobProblems; }
 
@@ -131,12 +149,11 @@ private:
     std::vector<std::unique_ptr<LaneState>> m_lanes;
     RuntimeManager& m_manager;
     Platform* m_platform = nullptr;
-    std::shared_ptr<Monitor> m_power, m_cpuFreq;
-    std::optional<double> m_lastPowerMw, m_lastFreqKhz;
-    std::int64_t m_lastPlatformReadNs = 0;
+    std::unique_ptr<PlatformSampler> m_sampler;  ///< the run's one reader of the monitors
     std::unique_ptr<CompetingLoad> m_load;
     std::shared_ptr<SimulatedBoard> m_board;
-    std::unique_ptr<KnobGuard> m_knobs;
+    std::unique_ptr<KnobGuard> m_knobs;   ///< the run's one guard: the manager's and hand writes
+    std::set<std::string> m_drivenKnobs;  ///< ids the manager's operating points set
     std::vector<int> m_appliedOperatingPoint;     ///< per lane, -1: none applied
     std::unique_ptr<ProcessAffinity> m_affinity;  ///< app.affinity of operating points
     int m_callerThreads = 1;                      ///< intra-op threads of the caller at start

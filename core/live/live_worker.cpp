@@ -22,8 +22,8 @@
 #include "engine/simulated_operating_points.h"
 #include "engine/source_factory.h"
 #include "platform/affinity_knob.h"
-#include "platform/knob_guard.h"
 #include "platform/platform.h"
+#include "platform/platform_sampler.h"
 #include "platform/simulated_board.h"
 #include "runtime/energy_policy.h"
 #include "runtime/lookup_table_policy.h"
@@ -34,8 +34,6 @@
 namespace dofa {
 
 namespace {
-
-constexpr int kSamplerPeriodMs = 100;  // ~10 Hz: sensors refresh no faster on most boards
 
 std::unique_ptr<Policy> makePolicy(const QString& name)
 {
@@ -57,13 +55,6 @@ double nan()
     return std::numeric_limits<double>::quiet_NaN();
 }
 
-/// A monitor's reading in its unit, NaN when it failed.
-double readValue(Monitor& m)
-{
-    const auto s = m.read();
-    return s.isOk() ? s.value().value : nan();
-}
-
 QString platformSummary(const Platform& p, const QString& mode)
 {
     if (p.isSimulated()) {
@@ -82,11 +73,7 @@ QString platformSummary(const Platform& p, const QString& mode)
 
 }  // namespace
 
-LiveWorker::LiveWorker() : m_sampler(this)
-{
-    m_sampler.setInterval(kSamplerPeriodMs);
-    connect(&m_sampler, &QTimer::timeout, this, &LiveWorker::sample);
-}
+LiveWorker::LiveWorker() = default;
 
 LiveWorker::~LiveWorker()
 {
@@ -120,8 +107,6 @@ void LiveWorker::startRun(const LiveRunConfig& config, const std::shared_ptr<Liv
         return;
     }
     setRunning(true);
-    m_sampler.start();
-    sample();
     m_stepQueued = true;
     QMetaObject::invokeMethod(this, &LiveWorker::step, Qt::QueuedConnection);
 }
@@ -150,39 +135,6 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
         st.platformText = m_platform ? platformSummary(*m_platform, config.platform)
                                      : QStringLiteral("No platform (power and clocks not read)");
         st.simulated = m_platform && m_platform->isSimulated();
-    }
-    m_rails.clear();
-    m_total.reset();
-    m_cpuClock.reset();
-    m_gpuClock.reset();
-    QStringList railNames;
-    if (m_platform) {
-        for (const auto& m : m_platform->monitors()) {
-            const MonitorInfo& info = m->info();
-            if (info.unit == Unit::MilliWatt && info.isTotal && !m_total) {
-                m_total = m;
-            } else if (info.unit == Unit::MilliWatt && info.id.rfind("power.", 0) == 0) {
-                m_rails.push_back(m);
-                QString name = QString::fromStdString(info.id);
-                name.remove(QRegularExpression(QStringLiteral("^power\\.(rail\\.)?")));
-                railNames << name;
-            } else if (info.unit == Unit::KiloHertz && info.id.rfind("freq.cpu", 0) == 0 &&
-                       !m_cpuClock) {
-                m_cpuClock = m;
-            } else if (info.unit == Unit::KiloHertz && info.id.rfind("freq.gpu", 0) == 0 &&
-                       !m_gpuClock) {
-                m_gpuClock = m;
-            }
-        }
-        if (!m_total) {
-            m_total = m_platform->totalPower();
-        }
-    }
-    {
-        std::lock_guard<std::mutex> lock(m_data->mutex);
-        m_data->state.railNames = railNames;
-        m_data->state.hasCpuClock = m_cpuClock != nullptr;
-        m_data->state.hasGpuClock = m_gpuClock != nullptr;
     }
     publishKnobs();
 
@@ -238,6 +190,22 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
     lanes.push_back(std::move(lane));
     m_pipeline = std::make_unique<InferencePipeline>(std::move(lanes), *m_manager,
                                                      m_platform ? m_platform.get() : nullptr);
+    m_samplesSeen = 0;
+    {
+        // The charts show what the pipeline's sampler reads: one reader per monitor.
+        const PlatformSampler* sampler = m_pipeline->sampler();
+        QStringList railNames;
+        if (sampler) {
+            for (const std::string& id : sampler->railIds()) {
+                railNames << QString::fromStdString(id).remove(
+                    QRegularExpression(QStringLiteral("^power\\.(rail\\.)?")));
+            }
+        }
+        std::lock_guard<std::mutex> lock(m_data->mutex);
+        m_data->state.railNames = railNames;
+        m_data->state.hasCpuClock = sampler && sampler->hasCpuClock();
+        m_data->state.hasGpuClock = sampler && sampler->hasGpuClock();
+    }
     {
         std::lock_guard<std::mutex> lock(m_abortMutex);
         m_latest = latestRaw;
@@ -254,7 +222,6 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
 
 void LiveWorker::endRun()
 {
-    m_sampler.stop();
     {
         std::lock_guard<std::mutex> lock(m_abortMutex);
         if (m_latest) {
@@ -263,13 +230,8 @@ void LiveWorker::endRun()
         m_latest = nullptr;
     }
     const bool wasRunning = m_pipeline != nullptr;
-    m_pipeline.reset();   // joins its lanes, stops the load, restores its knobs
-    m_userKnobs.reset();  // knobs from the panel back as they were
+    m_pipeline.reset();  // joins its lanes, stops the load, restores every knob of the run
     m_manager.reset();
-    m_rails.clear();
-    m_total.reset();
-    m_cpuClock.reset();
-    m_gpuClock.reset();
     m_platform.reset();
     if (m_data && wasRunning) {
         setRunning(false);
@@ -374,6 +336,7 @@ void LiveWorker::step()
     if (m_manager->decisionCount() != m_decisionsSeen) {
         pushDecisions();
     }
+    publishSamples();
     m_stepQueued = true;
     QMetaObject::invokeMethod(this, &LiveWorker::step, Qt::QueuedConnection);
 }
@@ -423,27 +386,25 @@ void LiveWorker::pushDecisions()
     m_decisionsSeen = total;
 }
 
-void LiveWorker::sample()
+void LiveWorker::publishSamples()
 {
-    if (!m_data || !m_pipeline) {
+    const PlatformSampler* sampler = m_pipeline ? m_pipeline->sampler() : nullptr;
+    if (!m_data || !sampler || sampler->count() == m_samplesSeen) {
         return;
     }
-    LivePlatformSample s;
-    s.t = m_pipeline->elapsedSeconds();
+    m_samplesSeen = sampler->count();
+    const PlatformSample& p = sampler->latest();
     // Units: monitors report mW and kHz (unit.h); the dashboard shows W and MHz.
-    if (m_total) {
-        s.totalW = readValue(*m_total) * 1e-3;
+    auto scaled = [](const std::optional<double>& v) { return v ? *v * 1e-3 : nan(); };
+    LivePlatformSample s;
+    s.t = m_pipeline->secondsAt(p.tNs);
+    s.totalW = scaled(p.totalMw);
+    s.railsW.reserve(p.railsMw.size());
+    for (const std::optional<double>& rail : p.railsMw) {
+        s.railsW.push_back(scaled(rail));
     }
-    s.railsW.reserve(m_rails.size());
-    for (const auto& m : m_rails) {
-        s.railsW.push_back(readValue(*m) * 1e-3);
-    }
-    if (m_cpuClock) {
-        s.cpuMHz = readValue(*m_cpuClock) * 1e-3;
-    }
-    if (m_gpuClock) {
-        s.gpuMHz = readValue(*m_gpuClock) * 1e-3;
-    }
+    s.cpuMHz = scaled(p.cpuKhz);
+    s.gpuMHz = scaled(p.gpuKhz);
     m_data->samples.push(std::move(s));
 }
 
@@ -521,10 +482,12 @@ void LiveWorker::setKnob(const QString& id, const QString& value)
         Q_EMIT failed(QStringLiteral("Knob %1: no such knob on this platform").arg(id));
         return;
     }
-    if (!m_userKnobs) {
-        m_userKnobs = std::make_unique<KnobGuard>();
+    if (!m_pipeline) {
+        Q_EMIT failed(QStringLiteral("Knob %1: no run is going").arg(id));
+        return;
     }
-    const auto r = m_userKnobs->set(knob, value.toStdString());
+    // The run's one KnobGuard (the pipeline's) takes it: put back when the run ends.
+    const auto r = m_pipeline->setKnob(knob, value.toStdString());
     if (!r.isOk()) {
         Q_EMIT failed(QStringLiteral("Knob %1: %2").arg(id, QString::fromStdString(r.error())));
     }

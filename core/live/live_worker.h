@@ -3,7 +3,6 @@
 
 #include <QObject>
 #include <QString>
-#include <QTimer>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -17,9 +16,7 @@
 namespace dofa {
 
 class InferencePipeline;
-class KnobGuard;
 class LatestFrameSource;
-class Monitor;
 class Platform;
 class RuntimeManager;
 struct ModelFile;
@@ -47,9 +44,9 @@ struct LiveRunConfig
 ///
 /// Frames run one per step(): each step re-posts itself as a queued call, so commands that
 /// arrive as queued calls (targets, policy, knobs, loads) are handled between two frames and
-/// take effect on the next one. A QTimer on this thread samples every power and clock monitor
-/// at ~10 Hz. Results go to the run's LiveRunData (bounded rings); state changes and errors are
-/// reported through queued signals. Never touches the GUI.
+/// take effect on the next one. Power and clocks come from the pipeline's PlatformSampler (the
+/// run's one reader of the monitors, 10 Hz). Results go to the run's LiveRunData (bounded rings);
+/// state changes and errors are reported through queued signals. Never touches the GUI.
 class LiveWorker : public QObject
 {
     Q_OBJECT
@@ -76,7 +73,8 @@ public Q_SLOTS:
     /// A RunCommand in text form ("latency 8", "power off", "load cpu 2", ...).
     void command(const QString& text);
     void setPolicy(const QString& name);
-    /// Writes a knob (a number in its canonical unit, or a word) under the run's KnobGuard.
+    /// Writes a knob (a number in its canonical unit, or a word) through the pipeline, under the
+    /// run's one KnobGuard (InferencePipeline::setKnob).
     void setKnob(const QString& id, const QString& value);
 
 Q_SIGNALS:
@@ -88,7 +86,8 @@ Q_SIGNALS:
 
 private:
     void step();
-    void sample();
+    /// The pipeline sampler's newest sample to the charts, when there is a new one.
+    void publishSamples();
     void buildRun(const LiveRunConfig& config);
     void endRun();
     void publishKnobs();
@@ -103,8 +102,7 @@ private:
     std::unique_ptr<Platform> m_platform;
     std::unique_ptr<RuntimeManager> m_manager;
     std::unique_ptr<InferencePipeline> m_pipeline;
-    std::unique_ptr<KnobGuard> m_userKnobs;  ///< knobs set from the knob panel
-    LatestFrameSource* m_latest = nullptr;   ///< owned by the pipeline; guarded by m_abortMutex
+    LatestFrameSource* m_latest = nullptr;  ///< owned by the pipeline; guarded by m_abortMutex
     std::mutex m_abortMutex;
     std::atomic<bool> m_abort{false};
     std::atomic<int> m_wantedGeneration{0};
@@ -112,9 +110,7 @@ private:
     std::uint64_t m_decisionsSeen = 0;
     std::pair<int, int> m_placedChoice{-1, -1};  ///< (level, operating point) placementText() saw
 
-    QTimer m_sampler;
-    std::vector<std::shared_ptr<Monitor>> m_rails;
-    std::shared_ptr<Monitor> m_total, m_cpuClock, m_gpuClock;
+    std::uint64_t m_samplesSeen = 0;  ///< the pipeline sampler's count published so far
 };
 
 }  // namespace dofa

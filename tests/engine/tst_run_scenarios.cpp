@@ -473,6 +473,53 @@ private Q_SLOTS:
         QCOMPARE(AffinityKnob().get().value(), affinityBefore);
     }
 
+    void handAndManagerWritesShareOneGuard()
+    {
+        // One KnobGuard per run: the manager's operating points and hand writes (knob panel,
+        // --governor) go through the pipeline. A knob the manager drives is refused by hand; a
+        // knob written by hand several times comes back to its value from before the run.
+        Platform platform = Platform::simulated();
+        const auto board = platform.simulatedBoard();
+        std::vector<PipelineLane> lanes;
+        lanes.push_back(lane(0));
+        const LevelTable table =
+            withSimulatedOperatingPoints(lanes[0].model->levelTable(), simulatedCpuSteps(4));
+        Targets t;
+        t.latencyMs = 4.0 * table.latencyMs(table.size() - 1);
+        RuntimeManager manager(table, t, std::make_unique<EnergyPolicy>());
+        const int op = manager.operatingPoint();
+        QVERIFY(op >= 0);
+        const std::string driven =
+            table.level(manager.level()).operatingPoints[static_cast<size_t>(op)].knobs.at(0).knob;
+        QCOMPARE(driven, std::string("cpu.policy0.max_khz"));
+        const auto cpuMax = platform.knob(driven);
+        const auto gpuMax = platform.knob("gpu.max_khz");
+        const std::string cpuBefore = cpuMax->get().value(), gpuBefore = gpuMax->get().value();
+        const std::vector<std::int64_t> gpuTable = SimulatedBoard::gpuTableKhz();
+        {
+            InferencePipeline pipe(std::move(lanes), manager, &platform);
+            const std::string cpuByPolicy = cpuMax->get().value();
+            QVERIFY(cpuByPolicy != cpuBefore);  // the energy policy lowered the clock
+
+            const auto refused = pipe.setKnob(cpuMax, cpuBefore);
+            QVERIFY(!refused.isOk());
+            QVERIFY2(refused.error().find("operating points") != std::string::npos,
+                     refused.error().c_str());
+            QCOMPARE(cpuMax->get().value(), cpuByPolicy);  // not written
+
+            for (const std::int64_t khz : {gpuTable.front(), gpuTable[1]}) {
+                const auto r = pipe.setKnob(gpuMax, std::to_string(khz));
+                QVERIFY2(r.isOk(), r.isOk() ? "" : r.error().c_str());
+            }
+            QCOMPARE(gpuMax->get().value(), std::to_string(gpuTable[1]));
+            (void)runFrames(pipe, 5, {});
+            for (const std::string& problem : pipe.knobProblems())
+                QFAIL(problem.c_str());
+        }
+        QCOMPARE(cpuMax->get().value(), cpuBefore);
+        QCOMPARE(gpuMax->get().value(), gpuBefore);
+    }
+
     void simulatedClockStretchesFramesAndIsRestored()
     {
         // On the SIMULATED board the energy policy picks level and CPU clock together; the
