@@ -34,10 +34,11 @@ for tool in clang-14 clang++-14; do
 done
 
 build=build-fuzz
+mkdir -p $build
 flags="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
 cmake -S . -B $build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang-14 \
     -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_CXX_FLAGS="$flags" -DDOFA_FUZZ=ON \
-    -DBUILD_TESTING=OFF > $build.configure.log 2>&1 || { cat $build.configure.log; exit 1; }
+    -DBUILD_TESTING=OFF > $build/configure.log 2>&1 || { cat $build/configure.log; exit 1; }
 ninja -C $build $(printf 'fuzz_%s ' "${targets[@]}")
 
 # Torch's and Qt's process-lifetime allocations are not leaks of a parser: LeakSanitizer

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Sanitizer runs (README, "Fuzzing and sanitizers"); not part of README's test command.
+#
+#   scripts/sanitize.sh asan [REGEX]  # ASan+UBSan (the debug preset), every test or those matching
+#   scripts/sanitize.sh tsan [REGEX]  # ThreadSanitizer on the threaded parts (the tsan preset)
+#
+# The threaded parts: the live worker and dashboard controller (with the device profiler), the
+# capture thread, the pipeline's lanes and competing loads, the knob guard's signal path.
+# A report fails the run; suppressions (scripts/*.supp) are for system libraries only, each with
+# its reason.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:-}
+threaded='^(tst_live_support|tst_dashboard_controller|tst_frame_sources|tst_run_scenarios|tst_scenario|tst_platform_knob_guard|tst_platform_sampler)$'
+case "$kind" in
+    asan)
+        preset=debug
+        build=build-debug
+        regex=${2:-.}
+        export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+        export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+        export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
+        ;;
+    tsan)
+        preset=tsan
+        build=build-tsan
+        regex=${2:-$threaded}
+        ;;
+    *) sed -n '2,10p' "$0"; exit 2 ;;
+esac
+cmake --preset $preset > /dev/null
+if [ "$regex" = . ]; then
+    ninja -C "$build"
+else
+    # Only what the chosen tests need: a Qt Test's name is its target's.
+    ninja -C "$build" $(ctest --test-dir "$build" -N -R "$regex" |
+                        sed -n 's/^ *Test *#[0-9]*: \(tst_[a-z0-9_]*\)$/\1/p')
+fi
+ctest --preset $preset -R "$regex" --output-on-failure --timeout 1800
