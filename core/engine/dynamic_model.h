@@ -78,7 +78,7 @@ struct LevelBackendInfo
     std::string reason;                   ///< human-readable: measured medians, or the failure
 };
 
-/// A supernet plus a profile (DESIGN.md "DynamicModel"): the profile's levels are the only
+/// A supernet plus a profile (ARCHITECTURE.md, "One live frame"): the profile's levels are the only
 /// sub-networks it runs. Extracted levels (BN folded with the level's own statistics, so a
 /// switch needs no recalibration) live in a bounded least-recently-used cache; switching to a
 /// cached level moves one list node and swaps one pointer, whatever the number of levels.

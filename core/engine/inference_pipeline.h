@@ -42,7 +42,7 @@ struct PipelineLane
     std::unique_ptr<DynamicModel> model;
 };
 
-/// The inference loop of DESIGN.md's data flow, without a GUI: frame -> preprocess ->
+/// The inference loop of ARCHITECTURE.md's data flow, without a GUI: frame -> preprocess ->
 /// DynamicModel (current level) -> top-1 -> per-frame latency -> RuntimeManager -> level switch.
 ///
 /// Several lanes (the joint policy's models) run concurrently, one frame each per round: lane 0

@@ -11,7 +11,7 @@
 
 namespace dofa {
 
-/// The "latest-frame slot" of DESIGN.md's data flow: runs a wrapped source on its own capture
+/// The "latest-frame slot" of ARCHITECTURE.md's data flow: runs a wrapped source on its own capture
 /// thread, so capture (a camera read, GStreamer, pacing) never runs on the inference thread.
 ///
 /// A live source (camera, GStreamer) keeps producing at its own rate: a frame not taken by the

@@ -37,9 +37,8 @@ struct DashboardOptions
     /// fixture board (tests/fixtures/sysfs).
     QString platformRoot = QStringLiteral("/");
     /// One intra-op thread: frames paced at 30 fps leave the cores idle between frames, and
-    /// waking a second OpenMP thread for every operator cost more than it saved (the smallest
-    /// level of the shipped model: 1.2 ms mean with 1 thread, 6.0 ms with 2, `dofa run --fps
-    /// 30` on the 2-core development VM; unpaced, 2 threads are faster).
+    /// waking a second OpenMP thread for every operator costs more than it saves (measured in
+    /// README, "BLAS and threads").
     int threads = 1;
     /// Where the model runs: "cpu", "cuda" or "cuda:N" (ComputeDevice), checked by the caller
     /// (dofa-dashboard --device); not remembered between runs.

@@ -46,7 +46,7 @@ struct ProfileLevel
     }
 };
 
-/// The level table of one model on one device (DESIGN.md "Profile"). JSON is the source of
+/// The level table of one model on one device (ARCHITECTURE.md, "Files"). JSON is the source of
 /// truth: `profiles/<model>.<device>.json`, schema-versioned, written atomically.
 struct Profile
 {
