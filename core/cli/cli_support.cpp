@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "engine/inference_threads.h"
+#include "live/shipped_files.h"
 
 namespace dofa {
 
@@ -54,18 +55,7 @@ void parseOrThrow(QCommandLineParser& parser, const QStringList& args, const cha
 
 std::string defaultModelPath()
 {
-    if (const char* env = std::getenv("DOFA_MODEL"); env && *env) {
-        return env;
-    }
-    const QString name = "fmnist-mbv3.dofa";
-    const QString appDir = QCoreApplication::applicationDirPath();
-    for (const QString& candidate :
-         {appDir + "/../share/dofa/" + name, QString(DOFA_SOURCE_DIR) + "/resources/" + name}) {
-        if (QFileInfo::exists(candidate)) {
-            return QDir::cleanPath(candidate).toStdString();
-        }
-    }
-    return (QString(DOFA_SOURCE_DIR) + "/resources/" + name).toStdString();
+    return shippedModelPath().toStdString();
 }
 
 ModelFile loadModelOrThrow(const std::string& path)

@@ -24,6 +24,7 @@
 #include "engine/simulated_operating_points.h"
 #include "engine/source_factory.h"
 #include "engine/telemetry_csv.h"
+#include "live/shipped_files.h"
 #include "platform/platform.h"
 #include "platform/simulated_board.h"
 #include "runtime/energy_policy.h"
@@ -114,17 +115,14 @@ std::optional<double> optionalPositive(const QCommandLineParser& p, const QComma
 
 std::string defaultRunProfile(const ModelFile& model, int threads)
 {
-    const std::string name = model.spec.name + ".cpu-" + std::to_string(threads) + "t.json";
-    for (const std::string& dir :
-         {QCoreApplication::applicationDirPath().toStdString() + "/../share/dofa/profiles/",
-          std::string(DOFA_SOURCE_DIR) + "/profiles/"}) {
-        if (QFileInfo::exists(QString::fromStdString(dir + name))) {
-            return dir + name;
-        }
+    const QString path = shippedProfilePath(QString::fromStdString(model.spec.name), threads);
+    if (path.isEmpty()) {
+        const std::string name = model.spec.name + ".cpu-" + std::to_string(threads) + "t.json";
+        throw InputError("no shipped profile " + name + " for this model and " +
+                         std::to_string(threads) + " threads; make one with `dofa search " +
+                         "--threads " + std::to_string(threads) + "` and pass it with --profile");
     }
-    throw InputError("no shipped profile " + name + " for this model and " +
-                     std::to_string(threads) + " threads; make one with `dofa search --threads " +
-                     std::to_string(threads) + "` and pass it with --profile");
+    return path.toStdString();
 }
 
 /// `--load cpu:2@5s` -> scenario line "5s load cpu 2".
