@@ -13,6 +13,7 @@
 
 #include "engine/compute_device.h"
 #include "live/dashboard_controller.h"
+#include "live/live_log.h"
 #include "main_window.h"
 #ifdef DOFA_HAVE_QML
 #include "kiosk_window.h"
@@ -103,9 +104,16 @@ int main(int argc, char** argv)
     const QCommandLineOption quitAfter(QStringLiteral("quit-after"),
                                        QStringLiteral("run for SECONDS, then quit"),
                                        QStringLiteral("SECONDS"));
+    const QCommandLineOption verbose(
+        QStringLiteral("verbose"),
+        QStringLiteral("log what the device layer, the pipeline and the worker do (Qt logging "
+                       "categories dofa.*)"));
     parser.addOptions({model, profile, source, platform, threads, device, settings, reset, kiosk,
-                       screenshot, quitAfter});
+                       screenshot, quitAfter, verbose});
     parser.process(app);
+    if (parser.isSet(verbose)) {
+        dofa::enableVerboseLogging();
+    }
     if (!parser.positionalArguments().isEmpty()) {
         return usageError(
             QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));

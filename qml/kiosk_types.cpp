@@ -3,6 +3,7 @@
 
 #include <QtQml>
 
+#include "kiosk_log.h"
 #include "live/dashboard_controller.h"
 #include "pareto_feeder.h"
 #include "video_item.h"
@@ -27,8 +28,8 @@ DashboardController* controllerFromQml(QObject* object, const char* property)
 {
     auto* controller = qobject_cast<DashboardController*>(object);
     if (object && !controller) {
-        qWarning("%s: %s is not a DashboardController", property,
-                 object->metaObject()->className());
+        qCWarning(lcKiosk, "%s: %s is not a DashboardController", property,
+                  object->metaObject()->className());
     }
     return controller;
 }

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "kiosk_log.h"
 #include "kiosk_types.h"
 #include "live/dashboard_controller.h"
 #include "supernet/atomic_file.h"
@@ -33,7 +34,8 @@ KioskWindow::KioskWindow(DashboardController* controller, QWindow* parent)
             lines << e.toString();
         }
         m_loadErrors = lines.join(QLatin1Char('\n'));
-        qWarning("KioskWindow: the kiosk's QML did not load:\n%s", qPrintable(m_loadErrors));
+        qCWarning(lcKiosk, "KioskWindow: the kiosk's QML did not load:\n%s",
+                  qPrintable(m_loadErrors));
     }
 }
 
@@ -43,14 +45,14 @@ bool KioskWindow::saveScreenshot(const QString& path)
 {
     const QImage image = grabWindow();
     if (image.isNull()) {
-        qWarning("KioskWindow: nothing rendered to save as %s", qPrintable(path));
+        qCWarning(lcKiosk, "KioskWindow: nothing rendered to save as %s", qPrintable(path));
         return false;
     }
     QByteArray png;
     QBuffer buffer(&png);
     if (!buffer.open(QIODevice::WriteOnly) || !image.save(&buffer, "PNG")) {
-        qWarning("KioskWindow: cannot write the screenshot %s: PNG encoding failed",
-                 qPrintable(path));
+        qCWarning(lcKiosk, "KioskWindow: cannot write the screenshot %s: PNG encoding failed",
+                  qPrintable(path));
         return false;
     }
     try {
@@ -58,7 +60,7 @@ bool KioskWindow::saveScreenshot(const QString& path)
                          std::string_view(png.constData(), static_cast<size_t>(png.size())),
                          "screenshot");
     } catch (const std::runtime_error& e) {
-        qWarning("KioskWindow: cannot write the screenshot: %s", e.what());
+        qCWarning(lcKiosk, "KioskWindow: cannot write the screenshot: %s", e.what());
         return false;
     }
     return true;

@@ -4,6 +4,7 @@
 #include <QXYSeries>
 #include <optional>
 
+#include "kiosk_log.h"
 #include "kiosk_types.h"
 #include "live/dashboard_controller.h"
 
@@ -21,8 +22,8 @@ void replace(const QPointer<QAbstractSeries>& series, const QList<QPointF>& poin
 void warnUnlessXY(const QAbstractSeries* s)
 {
     if (s && !qobject_cast<const QXYSeries*>(s)) {
-        qWarning("ParetoFeeder: series '%s' is not an XY series; it stays empty",
-                 qPrintable(s->name()));
+        qCWarning(lcKiosk, "ParetoFeeder: series '%s' is not an XY series; it stays empty",
+                  qPrintable(s->name()));
     }
 }
 
@@ -79,7 +80,8 @@ void ParetoFeeder::attachLibraries(const QVariantList& series)
     for (const QVariant& v : series) {
         auto* s = qobject_cast<QAbstractSeries*>(v.value<QObject*>());
         if (!s) {
-            qWarning("ParetoFeeder.attachLibraries: an entry is not a chart series; skipped");
+            qCWarning(lcKiosk,
+                      "ParetoFeeder.attachLibraries: an entry is not a chart series; skipped");
         }
         warnUnlessXY(s);
         m_librarySeries.emplace_back(s);

@@ -17,6 +17,7 @@
 
 #include "cli_support.h"
 #include "commands.h"
+#include "live/live_log.h"
 
 namespace dofa {
 
@@ -49,13 +50,16 @@ void printUsage(FILE* out)
 {
     std::fprintf(out,
                  "dofa %s: dynamic super-networks (Dynamic-OFA) on embedded boards\n\n"
-                 "usage: dofa <command> [options]   (dofa <command> --help for its options)\n\n"
+                 "usage: dofa [--verbose] <command> [options]   (dofa <command> --help for its "
+                 "options)\n\n"
                  "commands:\n",
                  DOFA_VERSION);
     for (const Command& c : kCommands) {
         std::fprintf(out, "  %-12s %s\n", c.name, c.summary);
     }
     std::fprintf(out,
+                 "\n--verbose logs what the device layer, the pipeline and the dashboard worker do "
+                 "(Qt logging\ncategories dofa.*; QT_LOGGING_RULES picks some)\n"
                  "\nexit codes: 0 ok, 1 failure, 2 usage error, 3 bad or missing input file, "
                  "130 interrupted\n");
 }
@@ -68,6 +72,9 @@ int runCli(int argc, char** argv)
     QCoreApplication::setApplicationName("dofa");
     QCoreApplication::setApplicationVersion(DOFA_VERSION);
     QStringList args = QCoreApplication::arguments();
+    if (args.removeAll(QStringLiteral("--verbose")) > 0) {
+        enableVerboseLogging();
+    }
     if (args.size() < 2 || args[1] == "--help" || args[1] == "-h" || args[1] == "help") {
         printUsage(args.size() < 2 ? stderr : stdout);
         return args.size() < 2 ? kExitUsage : kExitOk;

@@ -9,6 +9,7 @@
 
 #include "competing_load.h"
 #include "dynamic_model.h"
+#include "engine_log.h"
 #include "frame_converter.h"
 #include "frame_source.h"
 #include "inference_threads.h"
@@ -282,6 +283,8 @@ bool InferencePipeline::step(std::vector<FrameRecord>& out)
             const Decision& d = history[k];
             FrameRecord& rec = out[first + static_cast<size_t>(d.model)];
             rec.decision += (rec.decision.empty() ? "" : "; ") + d.reason;
+            qCDebug(lcEngine, "round %lld, model %d: %s", static_cast<long long>(m_round), d.model,
+                    d.reason.c_str());
         }
     }
     for (size_t i = 0; i < m_lanes.size(); ++i) {
@@ -290,6 +293,8 @@ bool InferencePipeline::step(std::vector<FrameRecord>& out)
         const int want = m_manager.level(static_cast<int>(i));
         if (changed && want != model.level()) {
             const LevelSwitch s = model.setLevel(want);
+            qCDebug(lcEngine, "model %zu: level %d, switched in %.2f ms%s", i, want, s.ms,
+                    s.cached ? " (cached)" : "");
             rec.switchMs = s.ms;
             rec.switchCached = s.cached;
         }
@@ -324,7 +329,7 @@ void InferencePipeline::applyOperatingPoint(int lane)
                     throw std::invalid_argument("not positive");
                 m_lanes[static_cast<size_t>(lane)]->threads = n;
             } catch (const std::exception&) {
-                m_knobProblems.push_back("app.threads: '" + k.value + "' is not a thread count");
+                knobProblem("app.threads: '" + k.value + "' is not a thread count");
             }
             continue;
         }
@@ -337,20 +342,26 @@ void InferencePipeline::applyOperatingPoint(int lane)
             m_affinity->capture();
             const auto r = m_affinity->set(*m_knobs, k.value);
             if (!r.isOk())
-                m_knobProblems.push_back(r.error());
+                knobProblem(r.error());
             continue;
         }
         const std::shared_ptr<Knob> knob = m_platform ? m_platform->knob(k.knob) : nullptr;
         if (!knob) {
-            m_knobProblems.push_back(k.knob + ": no such knob on this platform");
+            knobProblem(k.knob + ": no such knob on this platform");
             continue;
         }
         const auto r = m_knobs->set(knob, k.value);
         if (!r.isOk()) {
-            m_knobProblems.push_back(k.knob + ": " + r.error());
+            knobProblem(k.knob + ": " + r.error());
         }
     }
     m_appliedOperatingPoint[static_cast<size_t>(lane)] = op;
+}
+
+void InferencePipeline::knobProblem(const std::string& text)
+{
+    qCWarning(lcEngine, "%s", text.c_str());
+    m_knobProblems.push_back(text);
 }
 
 Result<std::string> InferencePipeline::setKnob(const std::shared_ptr<Knob>& knob,

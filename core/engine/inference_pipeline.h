@@ -145,6 +145,8 @@ private:
     void laneLoop(LaneState& state);
     void readPlatform(FrameRecord& record);
     void applyOperatingPoint(int lane);
+    /// A knob write that failed: logged (dofa.engine) and kept for knobProblems().
+    void knobProblem(const std::string& text);
 
     std::vector<std::unique_ptr<LaneState>> m_lanes;
     RuntimeManager& m_manager;

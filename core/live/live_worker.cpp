@@ -21,6 +21,7 @@
 #include "engine/scenario.h"
 #include "engine/simulated_operating_points.h"
 #include "engine/source_factory.h"
+#include "live/live_log.h"
 #include "platform/affinity_knob.h"
 #include "platform/platform.h"
 #include "platform/platform_sampler.h"
@@ -103,9 +104,13 @@ void LiveWorker::startRun(const LiveRunConfig& config, const std::shared_ptr<Liv
         buildRun(config);
     } catch (const std::exception& e) {
         endRun();
+        qCInfo(lcLive, "run not started: %s", e.what());
         Q_EMIT failed(QString::fromStdString(e.what()));
         return;
     }
+    qCInfo(lcLive, "run started: source %s, model %s, %s policy, %d threads, platform %s",
+           qPrintable(config.source), qPrintable(config.modelPath), qPrintable(config.policy),
+           config.threads, qPrintable(config.platform));
     setRunning(true);
     m_stepQueued = true;
     QMetaObject::invokeMethod(this, &LiveWorker::step, Qt::QueuedConnection);
@@ -273,6 +278,7 @@ void LiveWorker::step()
         const QString text = QStringLiteral("Source '%1' failed: %2")
                                  .arg(m_config.source, QString::fromStdString(e.what()));
         endRun();
+        qCInfo(lcLive, "%s", qPrintable(text));
         Q_EMIT failed(text);
         return;
     }
@@ -282,6 +288,7 @@ void LiveWorker::step()
                                  .arg(m_config.source)
                                  .arg(m_data->framesDone.load());
         endRun();
+        qCInfo(lcLive, "%s", qPrintable(text));
         if (!aborted) {
             Q_EMIT notice(text);
         }

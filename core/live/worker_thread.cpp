@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "worker_thread.h"
 
+#include "live/live_log.h"
+
 namespace dofa {
 
 WorkerThread::WorkerThread(QObject* worker, const QString& name)
@@ -34,8 +36,8 @@ bool WorkerThread::stopAndWait(int timeoutMs)
     QThread* thread = m_thread;
     QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
     m_thread = nullptr;
-    qWarning("dofa: worker thread %s did not stop within %d ms; left to finish on its own",
-             qPrintable(thread->objectName()), timeoutMs);
+    qCWarning(lcLive, "worker thread %s did not stop within %d ms; left to finish on its own",
+              qPrintable(thread->objectName()), timeoutMs);
     return false;
 }
 

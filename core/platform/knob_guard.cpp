@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "platform/platform_log.h"
 #include "platform/signal_restorer.h"
 #include "platform/sysfs_root.h"
 
@@ -54,7 +55,14 @@ Result<std::string> KnobGuard::set(const std::shared_ptr<Knob>& knob, const std:
     const Result<bool> captured = capture(knob);
     if (!captured)
         return Result<std::string>::fail(captured.error());
-    return knob->set(value);
+    const Result<std::string> written = knob->set(value);
+    if (written)
+        qCDebug(lcPlatform, "knob %s := %s (reads back %s)", knob->info().id.c_str(), value.c_str(),
+                written.value().c_str());
+    else
+        qCDebug(lcPlatform, "knob %s := %s failed: %s", knob->info().id.c_str(), value.c_str(),
+                written.error().c_str());
+    return written;
 }
 
 std::vector<std::string> KnobGuard::restore()
@@ -87,6 +95,10 @@ std::vector<std::string> KnobGuard::restore()
                                  "', expected '" + value + "'");
         }
     }
+    for (const std::string& e : errors)
+        qCWarning(lcPlatform, "%s", e.c_str());
+    if (!m_entries.empty())
+        qCDebug(lcPlatform, "%zu knob(s) restored, %zu failed", m_entries.size(), errors.size());
     m_entries.clear();
     return errors;
 }

@@ -7,6 +7,7 @@
 #include "platform/jetson_backend.h"
 #include "platform/linux_backend.h"
 #include "platform/nvml_backend.h"
+#include "platform/platform_log.h"
 #include "platform/simulated_board.h"
 #include "platform/sysfs_root.h"
 #include "platform/thread_count_knob.h"
@@ -31,6 +32,10 @@ Platform Platform::discover(const Options& options)
     LinuxBackend::discover(root, p.m_parts);
     NvmlBackend::discover(options.nvmlLibrary, p.m_parts);
     p.addAppKnobs(options);
+    for (const std::string& line : p.m_parts.found)
+        qCInfo(lcPlatform, "found under %s: %s", p.m_root.c_str(), line.c_str());
+    for (const std::string& line : p.m_parts.problems)
+        qCInfo(lcPlatform, "not used: %s", line.c_str());
     return p;
 }
 
