@@ -10,6 +10,7 @@
 
 #include <torch/torch.h>
 
+#include "engine/scenario.h"
 #include "engine/source_spec.h"
 #include "engine/telemetry_csv.h"
 #include "live/device_profiler.h"
@@ -44,11 +45,13 @@ constexpr int kMaxSeriesPoints = 1500;  // a chart wider than this gains nothing
 constexpr double kFpsWindowSeconds = 2.0;
 constexpr int kMedianFrames = 30;
 
-/// "latency 8" / "latency off": 0 (or less) means no target.
-QString targetCommand(const char* what, double value)
+/// A target for the worker: 0 (or less) means no target.
+RunCommand targetCommand(RunCommand::Kind kind, double value)
 {
-    return value > 0 ? QStringLiteral("%1 %2").arg(QLatin1String(what)).arg(value, 0, 'g', 8)
-                     : QStringLiteral("%1 off").arg(QLatin1String(what));
+    RunCommand c;
+    c.kind = kind;
+    c.value = value > 0 ? std::optional<double>(value) : std::nullopt;
+    return c;
 }
 
 std::optional<double> targetValue(double v)
@@ -364,11 +367,12 @@ void DashboardController::restartIfRunning()
     }
 }
 
-void DashboardController::post(const QString& command)
+void DashboardController::post(const RunCommand& command)
 {
     if (m_worker) {
-        QMetaObject::invokeMethod(m_worker, "command", Qt::QueuedConnection,
-                                  Q_ARG(QString, command));
+        LiveWorker* worker = m_worker;
+        QMetaObject::invokeMethod(
+            worker, [worker, command] { worker->apply(command); }, Qt::QueuedConnection);
     }
 }
 
@@ -387,7 +391,7 @@ void DashboardController::setLatencyTargetMs(double ms)
     }
     m_latencyTargetMs = ms;
     saveSetting(kLatencyKey, ms);
-    post(targetCommand("latency", ms));
+    post(targetCommand(RunCommand::Kind::Latency, ms));
     Q_EMIT targetsChanged();
 }
 
@@ -399,7 +403,7 @@ void DashboardController::setPowerBudgetW(double w)
     }
     m_powerBudgetW = w;
     saveSetting(kPowerKey, w);
-    post(targetCommand("power", w));
+    post(targetCommand(RunCommand::Kind::Power, w));
     Q_EMIT targetsChanged();
 }
 
@@ -411,7 +415,7 @@ void DashboardController::setMinAccuracy(double percent)
     }
     m_minAccuracy = percent;
     saveSetting(kAccuracyKey, percent);
-    post(targetCommand("accuracy", percent));
+    post(targetCommand(RunCommand::Kind::Accuracy, percent));
     Q_EMIT targetsChanged();
 }
 
@@ -435,8 +439,9 @@ void DashboardController::setPolicy(const QString& name)
         // The SIMULATED board's clock points are part of the energy policy's table.
         restartIfRunning();
     } else if (m_worker) {
-        QMetaObject::invokeMethod(m_worker, "setPolicy", Qt::QueuedConnection,
-                                  Q_ARG(QString, name));
+        LiveWorker* worker = m_worker;
+        QMetaObject::invokeMethod(
+            worker, [worker, name] { worker->setPolicy(name); }, Qt::QueuedConnection);
     }
 }
 
@@ -487,8 +492,9 @@ void DashboardController::setKnobText(const QString& id, const QString& value)
         return;
     }
     if (m_worker) {
-        QMetaObject::invokeMethod(m_worker, "setKnob", Qt::QueuedConnection, Q_ARG(QString, id),
-                                  Q_ARG(QString, value));
+        LiveWorker* worker = m_worker;
+        QMetaObject::invokeMethod(
+            worker, [worker, id, value] { worker->setKnob(id, value); }, Qt::QueuedConnection);
     }
 }
 
@@ -513,12 +519,17 @@ void DashboardController::setPlatform(const QString& mode)
 
 void DashboardController::startLoad(int threads)
 {
-    post(QStringLiteral("load cpu %1").arg(std::max(1, threads)));
+    RunCommand c;
+    c.kind = RunCommand::Kind::LoadCpu;
+    c.value = std::max(1, threads);
+    post(c);
 }
 
 void DashboardController::stopLoad()
 {
-    post(QStringLiteral("load off"));
+    RunCommand c;
+    c.kind = RunCommand::Kind::LoadOff;
+    post(c);
 }
 
 // --- state and snapshots -------------------------------------------------------------------

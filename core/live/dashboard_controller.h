@@ -21,6 +21,7 @@ class DeviceProfiler;
 class LiveWorker;
 class WorkerThread;
 struct LiveRunData;
+struct RunCommand;
 struct ModelFile;
 struct Profile;
 
@@ -257,7 +258,8 @@ private:
     /// True when a profile is open; otherwise says so (naming the export's `path`).
     bool profileIsOpenFor(const QString& path);
     void restartIfRunning();
-    void post(const QString& command);
+    /// A target or load command to the worker, as a typed queued call.
+    void post(const RunCommand& command);
     void saveSetting(const QString& key, const QVariant& value);
     void onProfilingDone();
 

@@ -415,15 +415,8 @@ void LiveWorker::publishSamples()
     m_data->samples.push(std::move(s));
 }
 
-void LiveWorker::command(const QString& text)
+void LiveWorker::apply(const RunCommand& c)
 {
-    RunCommand c;
-    try {
-        c = RunCommand::parse(text.toStdString());
-    } catch (const std::exception& e) {
-        Q_EMIT failed(QString::fromStdString(e.what()));
-        return;
-    }
     // Remember targets for the next run even when none is running now.
     using K = RunCommand::Kind;
     if (c.kind == K::Latency) {

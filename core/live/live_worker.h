@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/scenario.h"
 #include "live/live_run_data.h"
 #include "search/profile.h"
 
@@ -68,10 +69,11 @@ public:
     void startRun(const LiveRunConfig& config, const std::shared_ptr<LiveRunData>& data,
                   int generation = 0);
 
-public Q_SLOTS:
+    // This thread only; the controller posts them as queued functor calls (typed values, no
+    // method names or command text).
     void stopRun();
-    /// A RunCommand in text form ("latency 8", "power off", "load cpu 2", ...).
-    void command(const QString& text);
+    /// A target or a load, as the controller built it (RunCommand's fields, not its text).
+    void apply(const RunCommand& command);
     void setPolicy(const QString& name);
     /// Writes a knob (a number in its canonical unit, or a word) through the pipeline, under the
     /// run's one KnobGuard (InferencePipeline::setKnob).
