@@ -135,7 +135,9 @@ public:
             data = toChars(readAt(dataAt, e.size));
         } else if (e.method == 8) {
             // Deflate expands at most 1032:1; a larger claim is a corrupt size, not data.
-            if (e.size / 1032 > e.compressedSize + 1) {
+            // torch.save stores its records, so a deflated one comes from another zip tool: 1 GiB
+            // at most, since the whole record is inflated into memory.
+            if (e.size / 1032 > e.compressedSize + 1 || e.size > (uint64_t{1} << 30)) {
                 fail("claims " + std::to_string(e.size) + " bytes from " +
                      std::to_string(e.compressedSize) + " deflated ones");
             }
