@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include "platform/platform.h"
+
 /// A fixture sysfs tree (tests/fixtures/sysfs/<board>) copied into a temporary directory, links
 /// kept as links, so that tests may write, break and delete files without touching the fixtures.
 class FixtureTree
@@ -45,3 +47,15 @@ private:
     QTemporaryDir m_dir;
     bool m_ok = false;
 };
+
+/// The platform discovered under a fixture tree: no NVML, no affinity knob of the calling
+/// thread, the hardware knobs read-only when `readOnly`.
+inline dofa::Platform discoverTree(const FixtureTree& tree, bool readOnly = false)
+{
+    dofa::Platform::Options options;
+    options.root = tree.root();
+    options.readOnly = readOnly;
+    options.nvmlLibrary.clear();
+    options.affinityOfCallingThread = false;
+    return dofa::Platform::discover(options);
+}

@@ -8,15 +8,6 @@ using namespace dofa;
 
 namespace {
 
-Platform discoverTree(const FixtureTree& tree)
-{
-    Platform::Options options;
-    options.root = tree.root();
-    options.nvmlLibrary.clear();
-    options.affinityOfCallingThread = false;
-    return Platform::discover(options);
-}
-
 double readValue(const Platform& p, const std::string& id)
 {
     const auto m = p.monitor(id);

@@ -17,15 +17,6 @@ namespace {
 const std::string kPolicy0 = "/sys/devices/system/cpu/cpufreq/policy0";
 const std::string kGpu = "/sys/devices/17000000.gv11b/devfreq/17000000.gv11b";
 
-Platform discoverTree(const FixtureTree& tree)
-{
-    Platform::Options options;
-    options.root = tree.root();
-    options.nvmlLibrary.clear();
-    options.affinityOfCallingThread = false;
-    return Platform::discover(options);
-}
-
 /// Byte contents of the files knobs touch, to compare before and after.
 std::vector<std::string> knobFiles(const FixtureTree& tree)
 {

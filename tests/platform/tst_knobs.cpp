@@ -14,16 +14,6 @@ namespace {
 
 const std::string kPolicy0 = "/sys/devices/system/cpu/cpufreq/policy0";
 
-Platform discoverTree(const FixtureTree& tree, bool readOnly = false)
-{
-    Platform::Options options;
-    options.root = tree.root();
-    options.readOnly = readOnly;
-    options.nvmlLibrary.clear();
-    options.affinityOfCallingThread = false;
-    return Platform::discover(options);
-}
-
 std::shared_ptr<DvfsDomain> cpuDomain(const SysfsRoot& root)
 {
     DvfsDomain::Files f;

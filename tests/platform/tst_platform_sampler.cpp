@@ -10,15 +10,6 @@ using namespace dofa;
 
 namespace {
 
-Platform discoverTree(const FixtureTree& tree)
-{
-    Platform::Options options;
-    options.root = tree.root();
-    options.nvmlLibrary.clear();
-    options.affinityOfCallingThread = false;
-    return Platform::discover(options);
-}
-
 constexpr std::int64_t kMs = 1'000'000;
 
 }  // namespace
