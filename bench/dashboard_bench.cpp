@@ -32,6 +32,7 @@
 #include "engine/source_factory.h"
 #include "live/dashboard_controller.h"
 #include "main_window.h"
+#include "resident_memory.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
 #include <sys/resource.h>
@@ -60,21 +61,6 @@ double wallSeconds()
     timespec t{};
     clock_gettime(CLOCK_MONOTONIC, &t);
     return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-/// VmRSS of this process in KiB, from /proc/self/status.
-long residentKib()
-{
-    QFile f("/proc/self/status");
-    if (!f.open(QIODevice::ReadOnly)) {
-        return -1;
-    }
-    for (const QByteArray& line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:")) {
-            return line.mid(6).trimmed().split(' ').first().toLong();
-        }
-    }
-    return -1;
 }
 
 void runEventLoop(double seconds)

@@ -26,25 +26,11 @@
 
 #include "live/dashboard_controller.h"
 #include "main_window.h"
+#include "resident_memory.h"
 
 using namespace dofa;
 
 namespace {
-
-/// VmRSS of this process in KiB, from /proc/self/status.
-long residentKib()
-{
-    QFile f("/proc/self/status");
-    if (!f.open(QIODevice::ReadOnly)) {
-        return -1;
-    }
-    for (const QByteArray& line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:")) {
-            return line.mid(6).trimmed().split(' ').first().toLong();
-        }
-    }
-    return -1;
-}
 
 /// A 3 s MJPEG video of moving bars: a file source that ends.
 QString writeShortVideo(const QString& path)
