@@ -6,6 +6,8 @@
 #
 #   scripts/fuzz.sh                       # every target, 1,000,000 executions each
 #   scripts/fuzz.sh --seconds 60 idx arch # two targets, a minute each
+#   scripts/fuzz.sh --timeout 60 sysfs    # one input may take 60 s before it counts as a hang
+#                                         # (default 10; raise it only on a machine that is busy)
 #
 # A finding (crash, sanitizer report, leak, timeout) is saved under build-fuzz/findings/TARGET/;
 # once fixed, copy it to fuzz/regressions/TARGET/ so that ctest replays it on every build.
@@ -15,12 +17,14 @@ cd "$(dirname "$0")/.."
 
 runs=1000000
 seconds=0
+timeout=10
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs=$2; shift 2 ;;
         --seconds) seconds=$2; runs=-1; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --timeout) timeout=$2; shift 2 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -55,7 +59,7 @@ for t in "${targets[@]}"; do
     [ "$seconds" -gt 0 ] && limit=(-max_total_time="$seconds")
     start=$(date +%s)
     set +e
-    $build/fuzz/fuzz_$t "${limit[@]}" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+    $build/fuzz/fuzz_$t "${limit[@]}" -timeout="$timeout" -rss_limit_mb=4096 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$findings/" "$work" "fuzz/corpus/$t" \
         > "$build/fuzz_$t.log" 2>&1
     rc=$?
