@@ -15,6 +15,7 @@
 #include "live/dashboard_controller.h"
 #include "live/live_log.h"
 #include "main_window.h"
+#include "platform/platform_mode.h"
 #ifdef DOFA_HAVE_QML
 #include "kiosk_window.h"
 #endif
@@ -128,9 +129,7 @@ int main(int argc, char** argv)
     // Shown in --help, but parsed before QApplication saw argv (see takePlatform).
     options.platform =
         platformArg.empty() ? parser.value(platform) : QString::fromStdString(platformArg);
-    if (options.platform != QLatin1String("discover") &&
-        options.platform != QLatin1String("simulated") &&
-        options.platform != QLatin1String("none")) {
+    if (!dofa::platformModeFromName(options.platform.toStdString())) {
         return usageError(QStringLiteral("--platform must be discover, simulated or none, not '%1'")
                               .arg(options.platform));
     }

@@ -13,6 +13,7 @@
 
 #include "engine/inference_threads.h"
 #include "live/shipped_files.h"
+#include "platform/platform_mode.h"
 
 namespace dofa {
 
@@ -92,14 +93,15 @@ void applyThreads(const QCommandLineParser& parser)
 
 std::optional<Platform> platformFromMode(const QString& mode)
 {
-    if (mode == "discover") {
+    const std::optional<PlatformMode> m = platformModeFromName(mode.toStdString());
+    if (!m) {
+        throw UsageError(std::string("--platform: expected ") + kPlatformModeChoices);
+    }
+    if (*m == PlatformMode::Discover) {
         return Platform::discover();
     }
-    if (mode == "simulated") {
+    if (*m == PlatformMode::Simulated) {
         return Platform::simulated();
-    }
-    if (mode != "none") {
-        throw UsageError("--platform: expected discover, simulated or none");
     }
     return std::nullopt;
 }

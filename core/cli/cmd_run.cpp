@@ -17,22 +17,18 @@
 #include "commands.h"
 #include "engine/compute_device.h"
 #include "engine/dynamic_model.h"
+#include "engine/frame_source.h"
 #include "engine/inference_pipeline.h"
-#include "engine/inference_threads.h"
+#include "engine/run_builder.h"
 #include "engine/run_summary.h"
 #include "engine/scenario.h"
-#include "engine/simulated_operating_points.h"
-#include "engine/source_factory.h"
 #include "engine/telemetry_csv.h"
 #include "live/shipped_files.h"
 #include "platform/platform.h"
 #include "platform/simulated_board.h"
-#include "runtime/energy_policy.h"
-#include "runtime/fixed_level_policy.h"
-#include "runtime/joint_policy.h"
-#include "runtime/lookup_table_policy.h"
-#include "runtime/reactive_policy.h"
+#include "runtime/policy.h"
 #include "runtime/runtime_manager.h"
+#include "supernet/model_file.h"
 
 namespace dofa {
 
@@ -176,23 +172,6 @@ private:
     std::shared_ptr<Queue> m_queue;
 };
 
-std::unique_ptr<Policy> makePolicy(const std::string& name, int models)
-{
-    if (models > 1) {
-        return std::make_unique<JointPolicy>();
-    }
-    if (name == "lookup") {
-        return std::make_unique<LookupTablePolicy>();
-    }
-    if (name == "reactive") {
-        return std::make_unique<ReactivePolicy>();
-    }
-    if (name == "energy") {
-        return std::make_unique<EnergyPolicy>();
-    }
-    throw UsageError("--policy '" + name + "': expected lookup, reactive or energy");
-}
-
 }  // namespace
 
 int cmdRun(const QStringList& args)
@@ -205,27 +184,25 @@ int cmdRun(const QStringList& args)
     parseOrThrow(p, args,
                  "Runs live classification on a source with a dynamic model: the runtime manager "
                  "switches levels to meet the targets while scenario events change them.");
-    const int threads = static_cast<int>(positive(p, kThreads));
-    setInferenceThreads(threads);
-    const std::string modelPath =
-        p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
-    const ModelFile file = loadModelOrThrow(modelPath);
-    const std::string profilePath =
-        p.isSet(kProfile) ? p.value(kProfile).toStdString() : defaultRunProfile(file, threads);
+    RunConfig config;
+    config.threads = static_cast<int>(positive(p, kThreads));
+    config.modelPath = p.isSet(kModel) ? p.value(kModel).toStdString() : defaultModelPath();
+    config.model = std::make_shared<const ModelFile>(loadModelOrThrow(config.modelPath));
+    const ModelFile& file = *config.model;
+    const std::string profilePath = p.isSet(kProfile) ? p.value(kProfile).toStdString()
+                                                      : defaultRunProfile(file, config.threads);
 
-    Targets targets;
-    targets.latencyMs = optionalPositive(p, kLatency);
-    targets.powerW = optionalPositive(p, kPower);
+    config.targets.latencyMs = optionalPositive(p, kLatency);
+    config.targets.powerW = optionalPositive(p, kPower);
     if (p.isSet(kAccuracy)) {
-        targets.minAccuracy = positive(p, kAccuracy);
+        config.targets.minAccuracy = positive(p, kAccuracy);
     }
-    const std::optional<double> secondLatency = optionalPositive(p, kSecond);
-    const int models = secondLatency ? 2 : 1;
+    config.secondLatencyMs = optionalPositive(p, kSecond);
     const auto frameLimit = p.isSet(kFrames) ? static_cast<std::int64_t>(positive(p, kFrames)) : 0;
     const double secondsLimit = p.isSet(kSeconds) ? positive(p, kSeconds) : 0.0;
     bool cacheOk = false;
-    const int cache = p.value(kCache).toInt(&cacheOk);
-    if (!cacheOk || cache < 0) {
+    config.cacheCapacity = p.value(kCache).toInt(&cacheOk);
+    if (!cacheOk || config.cacheCapacity < 0) {
         throw UsageError("--cache needs a count >= 0");
     }
     const std::optional<LevelBackend> backend =
@@ -233,6 +210,7 @@ int cmdRun(const QStringList& args)
     if (!backend) {
         throw UsageError("--backend: expected torch, opencv or auto");
     }
+    config.backend = *backend;
     const std::string deviceText = p.value(kDevice).toStdString();
     const std::optional<ComputeDevice> device = ComputeDevice::parse(deviceText);
     if (!device) {
@@ -246,10 +224,7 @@ int cmdRun(const QStringList& args)
     if (const std::string why = device->unavailableReason(); !why.empty()) {
         throw UsageError("--device " + deviceText + ": " + why);
     }
-    DynamicModelOptions modelOptions;
-    modelOptions.cacheCapacity = cache;
-    modelOptions.backend = *backend;
-    modelOptions.device = torchDevice(*device);
+    config.device = *device;
 
     Scenario scenario;
     try {
@@ -277,103 +252,66 @@ int cmdRun(const QStringList& args)
         throw InputError(e.what());
     }
 
-    const std::string governor = p.value(kGovernor).toStdString();
+    const std::optional<PlatformMode> platformMode =
+        platformModeFromName(p.value(kPlatform).toStdString());
+    if (!platformMode) {
+        throw UsageError(std::string("--platform: expected ") + kPlatformModeChoices);
+    }
+    config.platform = *platformMode;
     if (p.isSet(kGovernor)) {
-        if (!SimulatedGovernor::fromName(governor)) {
-            throw UsageError("--governor '" + governor +
+        config.governor = p.value(kGovernor).toStdString();
+        if (!SimulatedGovernor::fromName(*config.governor)) {
+            throw UsageError("--governor '" + *config.governor +
                              "': expected performance, schedutil, ondemand or powersave");
         }
         if (p.isSet(kPolicy)) {
             throw UsageError("--governor leaves the level fixed: it takes no --policy");
         }
-        if (p.value(kPlatform) == "none") {
+        if (config.platform == PlatformMode::None) {
             throw UsageError("--governor needs a platform: --platform discover or simulated");
         }
     }
-    std::optional<Platform> platform = platformFromMode(p.value(kPlatform));
-    const bool simulatedClock =
-        platform && platform->isSimulated() && p.value(kPolicy) == "energy" && !secondLatency;
+    config.policy = p.value(kPolicy).toStdString();
+    if (!config.governor && !config.secondLatencyMs) {
+        try {
+            (void)policyFromName(config.policy);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--") + e.what());
+        }
+    }
 
     // The model file and profile are read once; each lane gets its own supernet from them.
-    Profile profile;
     try {
-        profile = Profile::load(profilePath, file.spec);
-        profile.checkModel(file.checksum, profilePath);
+        config.profile = Profile::load(profilePath, file.spec);
+        config.profile.checkModel(file.checksum, profilePath);
     } catch (const std::runtime_error& e) {
         throw InputError(e.what());
     }
-
-    modelOptions.input = file.input;
-    std::vector<PipelineLane> lanes;
-    std::vector<ManagedModel> managed;
-    SourceOptions sourceOptions;
+    config.source = p.value(kSource).toStdString();
     if (p.isSet(kData)) {
-        sourceOptions.datasetDir = p.value(kData).toStdString();
+        config.sourceOptions.datasetDir = p.value(kData).toStdString();
     }
-    sourceOptions.fps = p.value(kFps).toDouble();
-    sourceOptions.classNames = file.classNames();
-    for (int m = 0; m < models; ++m) {
-        PipelineLane lane;
-        try {
-            lane.model = std::make_unique<DynamicModel>(file.buildSupernet(modelPath), profile,
-                                                        modelOptions);
-            lane.source =
-                openSource(SourceSpec::parse(p.value(kSource).toStdString()), sourceOptions);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(e.what());
-        } catch (const std::runtime_error& e) {
-            throw InputError(e.what());
-        }
-        Targets t = targets;
-        if (m == 1) {
-            t.latencyMs = secondLatency;
-        }
-        // On the SIMULATED board the energy policy chooses the CPU clock too (every fourth
-        // step of its table), from the board's model.
-        // Frames from a camera or a paced replay find the processor idle: the profile's paced
-        // latencies are the better prior there (the manager learns the real ones as it runs).
-        const FrameArrival arrival = sourceOptions.fps > 0 || lane.source->isLive()
-                                         ? FrameArrival::Paced
-                                         : FrameArrival::BackToBack;
-        LevelTable table = simulatedClock
-                               ? withSimulatedOperatingPoints(lane.model->levelTable(arrival),
-                                                              simulatedCpuSteps(4))
-                               : lane.model->levelTable(arrival);
-        managed.push_back(ManagedModel{"model " + std::to_string(m), std::move(table), t});
-        lanes.push_back(std::move(lane));
-    }
+    config.sourceOptions.fps = p.value(kFps).toDouble();
 
-    // Every CPU policy gets the governor: the model may run on any core. Written through the
-    // pipeline (below), under the run's one KnobGuard, before the first frame.
-    std::vector<std::shared_ptr<Knob>> governorKnobs;
-    if (p.isSet(kGovernor)) {
-        for (const auto& knob : platform->knobs()) {
-            const std::string& id = knob->info().id;
-            if (id.rfind("cpu.", 0) == 0 && id.size() > 9 &&
-                id.compare(id.size() - 9, 9, ".governor") == 0) {
-                governorKnobs.push_back(knob);
-            }
-        }
-        if (governorKnobs.empty()) {
-            throw InputError(
-                "--governor: no CPU governor knob on this platform (no writable "
-                "cpufreq scaling_governor); try --platform simulated");
-        }
+    BuiltRun built;
+    try {
+        built = buildRun(config);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    } catch (const std::runtime_error& e) {
+        throw InputError(e.what());
     }
-    RuntimeManager manager(std::move(managed),
-                           p.isSet(kGovernor)
-                               ? std::make_unique<FixedLevelPolicy>(
-                                     "the clocks are left to the " + governor + " governor" +
-                                     (platform->isSimulated() ? " (SIMULATED model)" : ""))
-                               : makePolicy(p.value(kPolicy).toStdString(), models));
-    const std::string sourceText = lanes[0].source->description();
-    const bool labelled = lanes[0].source->hasLabels();
+    InferencePipeline& pipeline = *built.pipeline;
+    const RuntimeManager& manager = *built.manager;
+    const Platform* platform = built.platform.get();
+    const std::string sourceText = pipeline.source(0).description();
+    const bool labelled = pipeline.source(0).hasLabels();
     std::printf(
         "run: %s\n  model   %s\n  profile %s (%d levels)\n  source  %s\n  policy  %s, "
         "%d threads\n  targets %s\n  device  %s%s\n  backend %s%s\n",
-        p.value(kSource).toStdString().c_str(), modelPath.c_str(), profilePath.c_str(),
-        lanes[0].model->levelCount(), sourceText.c_str(), manager.policy().name(), threads,
-        targets.describe().c_str(), device->name().c_str(),
+        config.source.c_str(), config.modelPath.c_str(), profilePath.c_str(),
+        pipeline.model(0).levelCount(), sourceText.c_str(), manager.policy().name(), config.threads,
+        config.targets.describe().c_str(), device->name().c_str(),
         device->isCuda() ? " (the profile's latencies were measured on the CPU; the reactive "
                            "policy learns the device's from the frames it sees)"
                          : "",
@@ -382,33 +320,26 @@ int cmdRun(const QStringList& args)
             ? ""
             : " (the profile's latencies were measured with torch; the reactive policy rescales "
               "them from the frames it sees, the lookup policy does not)");
-    if (models == 2) {
-        std::printf("  model 1 latency target %.2f ms (joint policy)\n", *secondLatency);
+    if (config.secondLatencyMs) {
+        std::printf("  model 1 latency target %.2f ms (joint policy)\n", *config.secondLatencyMs);
     }
     if (platform && platform->isSimulated()) {
         std::printf("  platform: %s (power is a model, the clock a delay)%s\n",
                     SimulatedBoard::name(),
-                    simulatedClock ? "; operating points: SIMULATED CPU clocks" : "");
+                    built.simulatedClock ? "; operating points: SIMULATED CPU clocks" : "");
     } else if (platform) {
         std::printf("  platform: %s\n",
                     platform->hasHardware() ? "sensors found" : "no sensors (no power data)");
     }
-    if (p.isSet(kGovernor)) {
+    if (config.governor) {
         std::printf("  governor %s on every CPU policy%s; the level stays fixed\n",
-                    governor.c_str(),
+                    config.governor->c_str(),
                     platform->isSimulated() ? " (SIMULATED governor model, see README)" : "");
     }
     std::fflush(stdout);
 
     const std::shared_ptr<SimulatedBoard> board = platform ? platform->simulatedBoard() : nullptr;
     const double energyBefore = board ? board->energyMj() : 0.0;
-    InferencePipeline pipeline(std::move(lanes), manager, platform ? &*platform : nullptr);
-    for (const auto& knob : governorKnobs) {
-        const auto r = pipeline.setKnob(knob, governor);
-        if (!r.isOk()) {
-            throw InputError("--governor: " + r.error());
-        }
-    }
     std::unique_ptr<TelemetryCsvWriter> csv;
     if (p.isSet(kTelemetry)) {
         try {

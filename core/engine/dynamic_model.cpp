@@ -34,29 +34,6 @@ std::string formatMs(double ms)
 
 }  // namespace
 
-const char* levelBackendName(LevelBackend backend)
-{
-    switch (backend) {
-        case LevelBackend::Torch:
-            return "torch";
-        case LevelBackend::OpenCvDnn:
-            return "opencv";
-        case LevelBackend::Auto:
-            return "auto";
-    }
-    return "torch";
-}
-
-std::optional<LevelBackend> levelBackendFromName(const std::string& name)
-{
-    for (LevelBackend b : {LevelBackend::Torch, LevelBackend::OpenCvDnn, LevelBackend::Auto}) {
-        if (name == levelBackendName(b)) {
-            return b;
-        }
-    }
-    return std::nullopt;
-}
-
 torch::Device torchDevice(const ComputeDevice& device)
 {
     if (!device.isCuda()) {

@@ -81,6 +81,9 @@ DashboardController::DashboardController(DashboardOptions options, QObject* pare
     };
     m_source = remembered(kSourceKey, m_options.source, defaults.source).toString();
     m_platformMode = remembered(kPlatformKey, m_options.platform, defaults.platform).toString();
+    if (!platformModeFromName(m_platformMode.toStdString())) {
+        m_platformMode = m_options.platform;  // a remembered mode that is not one is ignored
+    }
     m_threads = std::max(1, remembered(kThreadsKey, m_options.threads, defaults.threads).toInt());
     m_modelSetting = remembered(kModelKey, m_options.modelPath, QString()).toString();
     m_profileSetting = remembered(kProfileKey, m_options.profilePath, QString()).toString();
@@ -321,21 +324,33 @@ void DashboardController::start()
         setMessage(QStringLiteral("No model is open: choose a model and a profile."), true);
         return;
     }
-    LiveRunConfig config;
+    const std::optional<PlatformMode> platform = platformModeFromName(m_platformMode.toStdString());
+    const std::optional<ComputeDevice> device =
+        ComputeDevice::parse(m_options.device.toStdString());
+    if (!platform || !device) {
+        setMessage(
+            platform
+                ? QStringLiteral("Device '%1': expected cpu, cuda or cuda:N").arg(m_options.device)
+                : QStringLiteral("Platform '%1': expected %2")
+                      .arg(m_platformMode, QString::fromUtf8(kPlatformModeChoices)),
+            true);
+        return;
+    }
+    RunConfig config;
     config.model = m_model;
-    config.modelPath = m_info.modelPath;
+    config.modelPath = m_info.modelPath.toStdString();
     config.profile = *m_profile;
-    config.source = m_source;
-    config.datasetDir = m_options.datasetDir;
-    config.sourceFps = m_options.sourceFps;
-    config.platform = m_platformMode;
-    config.platformRoot = m_options.platformRoot;
+    config.source = m_source.toStdString();
+    config.sourceOptions.datasetDir = m_options.datasetDir.toStdString();
+    config.sourceOptions.fps = m_options.sourceFps;
+    config.platform = *platform;
+    config.platformRoot = m_options.platformRoot.toStdString();
     config.threads = m_threads;
-    config.device = m_options.device;
-    config.policy = m_policy;
-    config.latencyMs = targetValue(m_latencyTargetMs);
-    config.powerW = targetValue(m_powerBudgetW);
-    config.minAccuracy = targetValue(m_minAccuracy);
+    config.device = *device;
+    config.policy = m_policy.toStdString();
+    config.targets.latencyMs = targetValue(m_latencyTargetMs);
+    config.targets.powerW = targetValue(m_powerBudgetW);
+    config.targets.minAccuracy = targetValue(m_minAccuracy);
     const std::size_t window = static_cast<std::size_t>(std::max(1.0, m_options.windowSeconds));
     auto data = std::make_shared<LiveRunData>(20000, std::max<std::size_t>(4096, window * 250));
     m_data = data;
@@ -500,11 +515,10 @@ void DashboardController::setKnobText(const QString& id, const QString& value)
 
 void DashboardController::setPlatform(const QString& mode)
 {
-    if (mode != QLatin1String("discover") && mode != QLatin1String("simulated") &&
-        mode != QLatin1String("none")) {
-        setMessage(
-            QStringLiteral("Unknown platform '%1': expected discover, simulated or none").arg(mode),
-            true);
+    if (!platformModeFromName(mode.toStdString())) {
+        setMessage(QStringLiteral("Unknown platform '%1': expected %2")
+                       .arg(mode, QString::fromUtf8(kPlatformModeChoices)),
+                   true);
         return;
     }
     if (mode == m_platformMode) {

@@ -12,51 +12,28 @@
 #include <torch/torch.h>
 
 #include "engine/competing_load.h"
-#include "engine/compute_device.h"
 #include "engine/dynamic_model.h"
-#include "engine/frame_source.h"
 #include "engine/inference_pipeline.h"
 #include "engine/inference_threads.h"
 #include "engine/latest_frame_source.h"
-#include "engine/scenario.h"
-#include "engine/simulated_operating_points.h"
-#include "engine/source_factory.h"
 #include "live/live_log.h"
 #include "platform/affinity_knob.h"
 #include "platform/platform.h"
 #include "platform/platform_sampler.h"
 #include "platform/simulated_board.h"
-#include "runtime/energy_policy.h"
-#include "runtime/lookup_table_policy.h"
-#include "runtime/reactive_policy.h"
+#include "runtime/policy.h"
 #include "runtime/runtime_manager.h"
-#include "supernet/model_file.h"
 
 namespace dofa {
 
 namespace {
-
-std::unique_ptr<Policy> makePolicy(const QString& name)
-{
-    if (name == QLatin1String("lookup")) {
-        return std::make_unique<LookupTablePolicy>();
-    }
-    if (name == QLatin1String("energy")) {
-        return std::make_unique<EnergyPolicy>();
-    }
-    if (name == QLatin1String("reactive")) {
-        return std::make_unique<ReactivePolicy>();
-    }
-    throw std::invalid_argument("policy '" + name.toStdString() +
-                                "': expected lookup, reactive or energy");
-}
 
 double nan()
 {
     return std::numeric_limits<double>::quiet_NaN();
 }
 
-QString platformSummary(const Platform& p, const QString& mode)
+QString platformSummary(const Platform& p, PlatformMode mode)
 {
     if (p.isSimulated()) {
         return QStringLiteral("SIMULATED: %1 (power is a model, the clock a delay)")
@@ -67,7 +44,8 @@ QString platformSummary(const Platform& p, const QString& mode)
                    "No power or clock sensors were found on this machine (platform '%1'): "
                    "there is no power to show or budget. Choose the SIMULATED board to try "
                    "power targets.\n%2")
-            .arg(mode, QString::fromStdString(p.description()));
+            .arg(QString::fromUtf8(platformModeName(mode)),
+                 QString::fromStdString(p.description()));
     }
     return QString::fromStdString(p.description());
 }
@@ -90,7 +68,7 @@ void LiveWorker::requestAbort()
     }
 }
 
-void LiveWorker::startRun(const LiveRunConfig& config, const std::shared_ptr<LiveRunData>& data,
+void LiveWorker::startRun(const RunConfig& config, const std::shared_ptr<LiveRunData>& data,
                           int generation)
 {
     if (generation != m_wantedGeneration.load()) {
@@ -99,9 +77,10 @@ void LiveWorker::startRun(const LiveRunConfig& config, const std::shared_ptr<Liv
     endRun();
     m_abort.store(false);
     m_config = config;
+    m_config.latestFrameOnly = true;  // a live view drops frames instead of falling behind
     m_data = data;
     try {
-        buildRun(config);
+        openRun(m_config);
     } catch (const std::exception& e) {
         endRun();
         qCInfo(lcLive, "run not started: %s", e.what());
@@ -109,96 +88,31 @@ void LiveWorker::startRun(const LiveRunConfig& config, const std::shared_ptr<Liv
         return;
     }
     qCInfo(lcLive, "run started: source %s, model %s, %s policy, %d threads, platform %s",
-           qPrintable(config.source), qPrintable(config.modelPath), qPrintable(config.policy),
-           config.threads, qPrintable(config.platform));
+           config.source.c_str(), config.modelPath.c_str(), config.policy.c_str(), config.threads,
+           platformModeName(config.platform));
     setRunning(true);
     m_stepQueued = true;
     QMetaObject::invokeMethod(this, &LiveWorker::step, Qt::QueuedConnection);
 }
 
-void LiveWorker::buildRun(const LiveRunConfig& config)
+void LiveWorker::openRun(const RunConfig& config)
 {
-    // Intra-op threads belong to the calling thread (OpenMP): set them here, on the worker.
-    setInferenceThreads(std::max(1, config.threads));
-
-    Platform::Options options;
-    options.root = config.platformRoot.toStdString();
-    options.nvmlLibrary = "libnvidia-ml.so.1";
-    options.threadCountGetter = [] { return at::get_num_threads(); };
-    options.threadCountSetter = [](int n) { setInferenceThreads(n); };
-    if (config.platform == QLatin1String("simulated")) {
-        m_platform = std::make_unique<Platform>(Platform::simulated(nullptr, options));
-    } else if (config.platform == QLatin1String("discover")) {
-        m_platform = std::make_unique<Platform>(Platform::discover(options));
-    } else if (config.platform != QLatin1String("none")) {
-        throw std::invalid_argument("platform '" + config.platform.toStdString() +
-                                    "': expected discover, simulated or none");
-    }
+    m_run = buildRun(config);
     {
         std::lock_guard<std::mutex> lock(m_data->mutex);
         auto& st = m_data->state;
-        st.platformText = m_platform ? platformSummary(*m_platform, config.platform)
-                                     : QStringLiteral("No platform (power and clocks not read)");
-        st.simulated = m_platform && m_platform->isSimulated();
+        st.platformText = m_run.platform
+                              ? platformSummary(*m_run.platform, config.platform)
+                              : QStringLiteral("No platform (power and clocks not read)");
+        st.simulated = m_run.platform && m_run.platform->isSimulated();
+        st.sourceText = QString::fromStdString(m_run.latest->description());
+        st.hasLabels = m_run.latest->hasLabels();
     }
     publishKnobs();
-
-    SourceOptions sourceOptions;
-    sourceOptions.datasetDir = config.datasetDir.toStdString();
-    sourceOptions.fps = config.sourceFps;
-    sourceOptions.classNames = config.model->classNames();
-    std::unique_ptr<FrameSource> source;
-    try {
-        source = openSource(SourceSpec::parse(config.source.toStdString()), sourceOptions);
-    } catch (const std::exception& e) {
-        throw std::runtime_error("Source '" + config.source.toStdString() +
-                                 "' did not open: " + e.what());
-    }
-    // Frames from a camera or a paced replay find the processor idle between them: the
-    // profile's paced latencies are the manager's prior then.
-    const FrameArrival arrival =
-        config.sourceFps > 0 || source->isLive() ? FrameArrival::Paced : FrameArrival::BackToBack;
-    auto latest = std::make_unique<LatestFrameSource>(std::move(source));
-    {
-        std::lock_guard<std::mutex> lock(m_data->mutex);
-        m_data->state.sourceText = QString::fromStdString(latest->description());
-        m_data->state.hasLabels = latest->hasLabels();
-    }
-
-    PipelineLane lane;
-    DynamicModelOptions modelOptions;
-    modelOptions.input = config.model->input;
-    const std::optional<ComputeDevice> device = ComputeDevice::parse(config.device.toStdString());
-    if (!device) {
-        throw std::runtime_error("device '" + config.device.toStdString() +
-                                 "': expected cpu, cuda or cuda:N");
-    }
-    modelOptions.device = torchDevice(*device);  // DynamicModel says why a device is unusable
-    lane.model = std::make_unique<DynamicModel>(
-        config.model->buildSupernet(config.modelPath.toStdString()), config.profile, modelOptions);
-    // On the SIMULATED board the energy policy chooses the CPU clock too, from the board's
-    // model (as `dofa run --platform simulated --policy energy`).
-    const bool simulatedClock =
-        m_platform && m_platform->isSimulated() && config.policy == QLatin1String("energy");
-    LevelTable table = simulatedClock ? withSimulatedOperatingPoints(
-                                            lane.model->levelTable(arrival), simulatedCpuSteps(4))
-                                      : lane.model->levelTable(arrival);
-    Targets targets;
-    targets.latencyMs = config.latencyMs;
-    targets.powerW = config.powerW;
-    targets.minAccuracy = config.minAccuracy;
-    m_manager =
-        std::make_unique<RuntimeManager>(std::move(table), targets, makePolicy(config.policy));
-    LatestFrameSource* latestRaw = latest.get();
-    lane.source = std::move(latest);
-    std::vector<PipelineLane> lanes;
-    lanes.push_back(std::move(lane));
-    m_pipeline = std::make_unique<InferencePipeline>(std::move(lanes), *m_manager,
-                                                     m_platform ? m_platform.get() : nullptr);
     m_samplesSeen = 0;
     {
         // The charts show what the pipeline's sampler reads: one reader per monitor.
-        const PlatformSampler* sampler = m_pipeline->sampler();
+        const PlatformSampler* sampler = m_run.pipeline->sampler();
         QStringList railNames;
         if (sampler) {
             for (const std::string& id : sampler->railIds()) {
@@ -213,7 +127,7 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
     }
     {
         std::lock_guard<std::mutex> lock(m_abortMutex);
-        m_latest = latestRaw;
+        m_latest = m_run.latest;
         if (m_abort.load()) {
             m_latest->stop();
         }
@@ -222,7 +136,7 @@ void LiveWorker::buildRun(const LiveRunConfig& config)
     pushDecisions();
     publishTargets();
     std::lock_guard<std::mutex> lock(m_data->mutex);
-    m_data->state.level = m_manager->level();
+    m_data->state.level = m_run.manager->level();
 }
 
 void LiveWorker::endRun()
@@ -234,10 +148,8 @@ void LiveWorker::endRun()
         }
         m_latest = nullptr;
     }
-    const bool wasRunning = m_pipeline != nullptr;
-    m_pipeline.reset();  // joins its lanes, stops the load, restores every knob of the run
-    m_manager.reset();
-    m_platform.reset();
+    const bool wasRunning = m_run.pipeline != nullptr;
+    m_run.reset();  // the pipeline joins its lanes, stops the load, restores every knob
     if (m_data && wasRunning) {
         setRunning(false);
     }
@@ -266,17 +178,18 @@ void LiveWorker::setRunning(bool running)
 void LiveWorker::step()
 {
     m_stepQueued = false;
-    if (!m_pipeline || m_abort.load()) {
+    if (!m_run.pipeline || m_abort.load()) {
         return;
     }
     std::vector<FrameRecord> records;
     bool more = false;
     try {
         c10::InferenceMode inference;
-        more = m_pipeline->step(records);
+        more = m_run.pipeline->step(records);
     } catch (const std::exception& e) {
-        const QString text = QStringLiteral("Source '%1' failed: %2")
-                                 .arg(m_config.source, QString::fromStdString(e.what()));
+        const QString text =
+            QStringLiteral("Source '%1' failed: %2")
+                .arg(QString::fromStdString(m_config.source), QString::fromStdString(e.what()));
         endRun();
         qCInfo(lcLive, "%s", qPrintable(text));
         Q_EMIT failed(text);
@@ -285,7 +198,7 @@ void LiveWorker::step()
     if (!more) {
         const bool aborted = m_abort.load();
         const QString text = QStringLiteral("Source '%1' ended after %2 frames")
-                                 .arg(m_config.source)
+                                 .arg(QString::fromStdString(m_config.source))
                                  .arg(m_data->framesDone.load());
         endRun();
         qCInfo(lcLive, "%s", qPrintable(text));
@@ -295,7 +208,7 @@ void LiveWorker::step()
         return;
     }
     LiveRunData& d = *m_data;
-    const auto* latest = static_cast<const LatestFrameSource*>(&m_pipeline->source(0));
+    const auto* latest = static_cast<const LatestFrameSource*>(&m_run.pipeline->source(0));
     d.framesDropped.store(latest->framesDropped());
     for (const FrameRecord& r : records) {
         d.framesDone.fetch_add(1);
@@ -321,7 +234,7 @@ void LiveWorker::step()
         const FrameRecord& r = records.back();
         std::lock_guard<std::mutex> lock(d.mutex);
         auto& st = d.state;
-        st.image = m_pipeline->lastImage(0);
+        st.image = m_run.pipeline->lastImage(0);
         st.frameIndex = r.frame;
         st.label = r.label;
         st.topClass = r.topClass;
@@ -329,18 +242,18 @@ void LiveWorker::step()
         st.level = r.nextLevel;
         st.latencyMs = r.latencyMs;
         st.elapsedSeconds = r.tSeconds;
-        const std::pair<int, int> choice{m_manager->level(), m_manager->operatingPoint()};
+        const std::pair<int, int> choice{m_run.manager->level(), m_run.manager->operatingPoint()};
         if (choice != m_placedChoice || st.placement.isEmpty()) {
             // Read on this thread, which runs the model: threads and affinity are per thread.
             m_placedChoice = choice;
             st.placement = placementText();
-            const LevelTable& table = m_manager->table();
+            const LevelTable& table = m_run.manager->table();
             const int library = table.libraryOf(choice.first, choice.second);
             st.library =
                 library >= 0 ? QString::fromStdString(table.library(library).name) : QString();
         }
     }
-    if (m_manager->decisionCount() != m_decisionsSeen) {
+    if (m_run.manager->decisionCount() != m_decisionsSeen) {
         pushDecisions();
     }
     publishSamples();
@@ -353,33 +266,34 @@ QString LiveWorker::placementText() const
     const int threads = inferenceThreads().intraOp;
     const auto cores = AffinityKnob().get();
     // On a GPU the threads and cores are those of the thread that feeds it.
-    const torch::Device& device = m_pipeline->model(0).device();
+    const torch::Device& device = m_run.pipeline->model(0).device();
     QString text = (device.is_cuda() ? QString::fromStdString(device.str()).toUpper()
                                      : QStringLiteral("CPU")) +
                    QStringLiteral(" · %1 thread%2").arg(threads).arg(threads == 1 ? "" : "s");
     if (cores.isOk())
         text += QStringLiteral(" · cores ") + QString::fromStdString(cores.value());
-    const int level = m_manager->level();
-    const std::string backend = m_pipeline->model(0).levelBackend(level);
+    const int level = m_run.manager->level();
+    const std::string backend = m_run.pipeline->model(0).levelBackend(level);
     if (!backend.empty())
         text += QStringLiteral(" · ") + QString::fromStdString(backend);
-    const int point = m_manager->operatingPoint();
+    const int point = m_run.manager->operatingPoint();
     if (point >= 0)
-        text +=
-            QStringLiteral(" · point ") +
-            QString::fromStdString(m_manager->table().level(level).operatingPoints.at(point).name);
+        text += QStringLiteral(" · point ") +
+                QString::fromStdString(
+                    m_run.manager->table().level(level).operatingPoints.at(point).name);
     return text;
 }
 
 void LiveWorker::pushDecisions()
 {
-    const std::uint64_t total = m_manager->decisionCount();
-    const std::vector<Decision> history = m_manager->history();
+    const std::uint64_t total = m_run.manager->decisionCount();
+    const std::vector<Decision> history = m_run.manager->history();
     const auto fresh = static_cast<size_t>(total - m_decisionsSeen);
-    const double elapsed = m_pipeline ? m_pipeline->elapsedSeconds() : 0.0;
+    const double elapsed = m_run.pipeline ? m_run.pipeline->elapsedSeconds() : 0.0;
     // Decision::tNs is the manager's clock, the steady clock (its default, as here).
     const std::int64_t nowNs = FrameSource::nowNs();
-    const std::int64_t frame = m_pipeline ? std::max<std::int64_t>(0, m_pipeline->rounds() - 1) : 0;
+    const std::int64_t frame =
+        m_run.pipeline ? std::max<std::int64_t>(0, m_run.pipeline->rounds() - 1) : 0;
     for (size_t k = history.size() - std::min(fresh, history.size()); k < history.size(); ++k) {
         const Decision& dec = history[k];
         LiveDecision ld;
@@ -395,7 +309,7 @@ void LiveWorker::pushDecisions()
 
 void LiveWorker::publishSamples()
 {
-    const PlatformSampler* sampler = m_pipeline ? m_pipeline->sampler() : nullptr;
+    const PlatformSampler* sampler = m_run.pipeline ? m_run.pipeline->sampler() : nullptr;
     if (!m_data || !sampler || sampler->count() == m_samplesSeen) {
         return;
     }
@@ -404,7 +318,7 @@ void LiveWorker::publishSamples()
     // Units: monitors report mW and kHz (unit.h); the dashboard shows W and MHz.
     auto scaled = [](const std::optional<double>& v) { return v ? *v * 1e-3 : nan(); };
     LivePlatformSample s;
-    s.t = m_pipeline->secondsAt(p.tNs);
+    s.t = m_run.pipeline->secondsAt(p.tNs);
     s.totalW = scaled(p.totalMw);
     s.railsW.reserve(p.railsMw.size());
     for (const std::optional<double>& rail : p.railsMw) {
@@ -420,19 +334,19 @@ void LiveWorker::apply(const RunCommand& c)
     // Remember targets for the next run even when none is running now.
     using K = RunCommand::Kind;
     if (c.kind == K::Latency) {
-        m_config.latencyMs = c.value;
+        m_config.targets.latencyMs = c.value;
     } else if (c.kind == K::Power) {
-        m_config.powerW = c.value;
+        m_config.targets.powerW = c.value;
     } else if (c.kind == K::Accuracy) {
-        m_config.minAccuracy = c.value;
+        m_config.targets.minAccuracy = c.value;
     }
-    if (!m_pipeline) {
+    if (!m_run.pipeline) {
         return;
     }
     try {
         // The manager takes new targets at its next observe(), inside the pipeline's step,
         // which then switches the level: polling here would decide without switching.
-        m_pipeline->apply(c);
+        m_run.pipeline->apply(c);
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromStdString(e.what()));
         return;
@@ -440,7 +354,7 @@ void LiveWorker::apply(const RunCommand& c)
     publishTargets();
     {
         std::lock_guard<std::mutex> lock(m_data->mutex);
-        const CompetingLoad* load = m_pipeline->load();
+        const CompetingLoad* load = m_run.pipeline->load();
         m_data->state.load = load ? QString::fromStdString(load->description()) : QString();
     }
     Q_EMIT stateChanged();
@@ -448,23 +362,23 @@ void LiveWorker::apply(const RunCommand& c)
 
 void LiveWorker::publishTargets()
 {
-    if (!m_manager || !m_data) {
+    if (!m_run.manager || !m_data) {
         return;
     }
     std::lock_guard<std::mutex> lock(m_data->mutex);
-    m_data->state.managerTargets = QString::fromStdString(m_manager->targets().describe());
+    m_data->state.managerTargets = QString::fromStdString(m_run.manager->targets().describe());
 }
 
 void LiveWorker::setPolicy(const QString& name)
 {
-    m_config.policy = name;
-    if (!m_manager) {
+    m_config.policy = name.toStdString();
+    if (!m_run.manager) {
         return;
     }
     try {
         // On the SIMULATED board the energy policy needs a table with clock points: the
         // controller restarts the run for that switch instead of calling this.
-        m_manager->setPolicy(makePolicy(name));
+        m_run.manager->setPolicy(policyFromName(name.toStdString()));
         pushDecisions();
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromStdString(e.what()));
@@ -473,21 +387,21 @@ void LiveWorker::setPolicy(const QString& name)
 
 void LiveWorker::setKnob(const QString& id, const QString& value)
 {
-    if (!m_platform) {
+    if (!m_run.platform) {
         Q_EMIT failed(QStringLiteral("Knob %1: no platform is open").arg(id));
         return;
     }
-    const std::shared_ptr<Knob> knob = m_platform->knob(id.toStdString());
+    const std::shared_ptr<Knob> knob = m_run.platform->knob(id.toStdString());
     if (!knob) {
         Q_EMIT failed(QStringLiteral("Knob %1: no such knob on this platform").arg(id));
         return;
     }
-    if (!m_pipeline) {
+    if (!m_run.pipeline) {
         Q_EMIT failed(QStringLiteral("Knob %1: no run is going").arg(id));
         return;
     }
     // The run's one KnobGuard (the pipeline's) takes it: put back when the run ends.
-    const auto r = m_pipeline->setKnob(knob, value.toStdString());
+    const auto r = m_run.pipeline->setKnob(knob, value.toStdString());
     if (!r.isOk()) {
         Q_EMIT failed(QStringLiteral("Knob %1: %2").arg(id, QString::fromStdString(r.error())));
     }
@@ -498,8 +412,8 @@ void LiveWorker::setKnob(const QString& id, const QString& value)
 void LiveWorker::publishKnobs()
 {
     std::vector<DashboardController::KnobState> knobs;
-    if (m_platform) {
-        for (const auto& k : m_platform->knobs()) {
+    if (m_run.platform) {
+        for (const auto& k : m_run.platform->knobs()) {
             const KnobInfo& info = k->info();
             DashboardController::KnobState s;
             s.id = QString::fromStdString(info.id);

@@ -10,34 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "engine/run_builder.h"
 #include "engine/scenario.h"
 #include "live/live_run_data.h"
 #include "search/profile.h"
 
 namespace dofa {
-
-class InferencePipeline;
-class LatestFrameSource;
-class Platform;
-class RuntimeManager;
-struct ModelFile;
-
-/// What a run needs; the controller fills it on the GUI thread and hands it over by value.
-struct LiveRunConfig
-{
-    std::shared_ptr<const ModelFile> model;  ///< read (and checksummed) once by the controller
-    QString modelPath;
-    Profile profile;  ///< already checked against the model
-    QString source = QStringLiteral("dataset:test");
-    QString datasetDir;
-    double sourceFps = 30;
-    QString platform = QStringLiteral("discover");
-    QString platformRoot = QStringLiteral("/");  ///< sysfs root for "discover"
-    int threads = 2;
-    QString device = QStringLiteral("cpu");  ///< ComputeDevice text
-    QString policy = QStringLiteral("reactive");
-    std::optional<double> latencyMs, powerW, minAccuracy;
-};
 
 /// The inference worker of the live dashboard: lives on its own thread (WorkerThread) and owns
 /// everything of a run there: platform, source (behind a LatestFrameSource capture thread),
@@ -66,7 +44,7 @@ public:
     /// Ends any current run and starts a new one writing to `data`. On failure (source that
     /// does not open, bad model) reports failed() and stays stopped. This thread only (the
     /// controller posts it with QMetaObject::invokeMethod and a functor).
-    void startRun(const LiveRunConfig& config, const std::shared_ptr<LiveRunData>& data,
+    void startRun(const RunConfig& config, const std::shared_ptr<LiveRunData>& data,
                   int generation = 0);
 
     // This thread only; the controller posts them as queued functor calls (typed values, no
@@ -90,7 +68,8 @@ private:
     void step();
     /// The pipeline sampler's newest sample to the charts, when there is a new one.
     void publishSamples();
-    void buildRun(const LiveRunConfig& config);
+    /// Builds the run (buildRun) and publishes what it opened to the run data.
+    void openRun(const RunConfig& config);
     void endRun();
     void publishKnobs();
     void publishTargets();
@@ -99,11 +78,9 @@ private:
     [[nodiscard]] QString placementText() const;
     void setRunning(bool running);
 
-    LiveRunConfig m_config;
+    RunConfig m_config;
     std::shared_ptr<LiveRunData> m_data;
-    std::unique_ptr<Platform> m_platform;
-    std::unique_ptr<RuntimeManager> m_manager;
-    std::unique_ptr<InferencePipeline> m_pipeline;
+    BuiltRun m_run;                         ///< platform, manager, pipeline (RunConfig's builder)
     LatestFrameSource* m_latest = nullptr;  ///< owned by the pipeline; guarded by m_abortMutex
     std::mutex m_abortMutex;
     std::atomic<bool> m_abort{false};
