@@ -296,7 +296,7 @@ void ControlPanel::rebuildKnobs()
         m_knobLayout->removeRow(0);
     }
     int rows = 0;
-    for (const DashboardController::KnobState& knob : m_controller->knobs()) {
+    for (const LiveKnob& knob : m_controller->knobs()) {
         if (knob.id == QLatin1String(ThreadCountKnob::kId)) {
             continue;  // the "inference threads" box above is this knob (and picks the profile)
         }

@@ -15,8 +15,8 @@
 #include "engine/telemetry_csv.h"
 #include "live/device_profiler.h"
 #include "live/live_run_data.h"
+#include "live/live_snapshot_builder.h"
 #include "live/live_worker.h"
-#include "live/series_decimation.h"
 #include "live/shipped_files.h"
 #include "live/worker_thread.h"
 #include "platform/thread_count_knob.h"
@@ -41,9 +41,6 @@ const QString kModelKey = QStringLiteral("model/modelPath");
 const QString kProfileKey = QStringLiteral("model/profilePath");
 
 constexpr int kStopTimeoutMs = 5000;
-constexpr int kMaxSeriesPoints = 1500;  // a chart wider than this gains nothing from more
-constexpr double kFpsWindowSeconds = 2.0;
-constexpr int kMedianFrames = 30;
 
 /// A target for the worker: 0 (or less) means no target.
 RunCommand targetCommand(RunCommand::Kind kind, double value)
@@ -561,10 +558,13 @@ void DashboardController::setMessage(const QString& text, bool error)
 
 void DashboardController::pullState()
 {
-    if (!m_data) {
-        return;
+    if (m_data) {
+        applyState(m_data->copyState());
     }
-    const LiveRunData::State st = m_data->copyState();
+}
+
+void DashboardController::applyState(const LiveRunState& st)
+{
     if (st.running != m_running) {
         m_running = st.running;
         Q_EMIT runningChanged();
@@ -586,8 +586,8 @@ void DashboardController::pullState()
     }
     bool knobsDiffer = st.knobs.size() != m_knobs.size();
     for (size_t i = 0; !knobsDiffer && i < st.knobs.size(); ++i) {
-        const KnobState& a = st.knobs[i];
-        const KnobState& b = m_knobs[i];
+        const LiveKnob& a = st.knobs[i];
+        const LiveKnob& b = m_knobs[i];
         knobsDiffer =
             a.id != b.id || a.value != b.value || a.text != b.text || a.writable != b.writable;
     }
@@ -603,11 +603,12 @@ void DashboardController::onTick()
         return;
     }
     const bool wasRunning = m_running;
-    pullState();
+    const LiveRunState state = m_data->copyState();  // the tick's one copy
+    applyState(state);
     if (!m_running && !wasRunning && !m_snapshot.running) {
         return;  // idle, and the last snapshot already shows it: nothing new to draw
     }
-    buildSnapshot();
+    m_snapshot = makeLiveSnapshot(*m_data, state, m_options.windowSeconds);
     if (!std::isnan(m_snapshot.powerW) && m_snapshot.powerW * 1.5 > m_powerMaxW) {
         updatePowerRange(false);
     }
@@ -620,104 +621,6 @@ void DashboardController::onTick()
         m_lastLibrary = m_snapshot.library;
         Q_EMIT libraryChanged();
     }
-}
-
-void DashboardController::buildSnapshot()
-{
-    LiveRunData& d = *m_data;
-    const LiveRunData::State st = d.copyState();
-    LiveSnapshot s;
-    s.frame = st.image;
-    s.frameIndex = st.frameIndex;
-    s.label = st.label;
-    s.topClass = st.topClass;
-    s.topScore = st.topScore;
-    s.framesDone = d.framesDone.load();
-    s.framesDropped = d.framesDropped.load();
-    s.labelledFrames = d.labelled.load();
-    s.runningTop1 = s.labelledFrames > 0 ? 100.0 * static_cast<double>(d.correct.load()) /
-                                               static_cast<double>(s.labelledFrames)
-                                         : LiveSnapshot::kNone;
-    s.currentLevel = st.running || st.frameIndex >= 0 ? st.level : -1;
-    s.latencyMs = st.latencyMs;
-    s.loadDescription = st.load;
-    s.placement = st.placement;
-    s.library = s.currentLevel >= 0 ? st.library : QString();
-    s.running = st.running;
-
-    const LivePlatformSample lastSample = d.samples.last();
-    const double now = std::max(st.elapsedSeconds, lastSample.t);
-    s.elapsedSeconds = now;
-    const double from = now - m_options.windowSeconds;
-    const std::vector<LiveFramePoint> points =
-        d.points.since(from, [](const LiveFramePoint& p) { return p.t; });
-    if (!points.empty()) {
-        const LiveFramePoint& last = points.back();
-        s.targetLatencyMs = last.targetMs;
-        std::size_t recent = 0;
-        for (auto it = points.rbegin(); it != points.rend() && it->t >= now - kFpsWindowSeconds;
-             ++it) {
-            ++recent;
-        }
-        const double span = std::min(kFpsWindowSeconds, std::max(1e-3, now - points.front().t));
-        s.fps = static_cast<double>(recent) / span;
-        std::vector<double> lat;
-        for (size_t i = points.size() - std::min<size_t>(kMedianFrames, points.size());
-             i < points.size(); ++i) {
-            lat.push_back(points[i].latencyMs);
-        }
-        std::nth_element(lat.begin(), lat.begin() + static_cast<long>(lat.size() / 2), lat.end());
-        s.latencyP50Ms = lat[lat.size() / 2];
-    }
-    s.latency = {QStringLiteral("latency"), QStringLiteral("ms"), {}};
-    s.latencyTarget = {QStringLiteral("target"), QStringLiteral("ms"), {}};
-    s.accuracy = {QStringLiteral("top-1"), QStringLiteral("%"), {}};
-    s.level = {QStringLiteral("level"), QString(), {}};
-    for (const LiveFramePoint& p : points) {
-        s.latency.points.append(QPointF(p.t, p.latencyMs));
-        if (!std::isnan(p.targetMs)) {
-            s.latencyTarget.points.append(QPointF(p.t, p.targetMs));
-        }
-        if (!std::isnan(p.runningTop1)) {
-            s.accuracy.points.append(QPointF(p.t, p.runningTop1));
-        }
-        s.level.points.append(QPointF(p.t, p.level));
-    }
-
-    s.powerTotal = {QStringLiteral("power total"), QStringLiteral("W"), {}};
-    s.cpuClock = {QStringLiteral("CPU clock"), QStringLiteral("MHz"), {}};
-    s.gpuClock = {QStringLiteral("GPU clock"), QStringLiteral("MHz"), {}};
-    for (const QString& rail : st.railNames) {
-        s.powerRails.push_back({QStringLiteral("power %1").arg(rail), QStringLiteral("W"), {}});
-    }
-    const std::vector<LivePlatformSample> samples =
-        d.samples.since(from, [](const LivePlatformSample& p) { return p.t; });
-    for (const LivePlatformSample& p : samples) {
-        if (!std::isnan(p.totalW)) {
-            s.powerTotal.points.append(QPointF(p.t, p.totalW));
-        }
-        for (size_t r = 0; r < p.railsW.size() && r < s.powerRails.size(); ++r) {
-            if (!std::isnan(p.railsW[r])) {
-                s.powerRails[r].points.append(QPointF(p.t, p.railsW[r]));
-            }
-        }
-        if (!std::isnan(p.cpuMHz)) {
-            s.cpuClock.points.append(QPointF(p.t, p.cpuMHz));
-        }
-        if (!std::isnan(p.gpuMHz)) {
-            s.gpuClock.points.append(QPointF(p.t, p.gpuMHz));
-        }
-    }
-    // Every frame and sample is in the series; the charts get at most kMaxSeriesPoints of
-    // each, min/max per column, so that no spike is lost to the thinning.
-    for (LiveSeries* series : {&s.latency, &s.latencyTarget, &s.accuracy, &s.level, &s.powerTotal,
-                               &s.cpuClock, &s.gpuClock})
-        series->points = decimateMinMax(series->points, kMaxSeriesPoints);
-    for (LiveSeries& rail : s.powerRails)
-        rail.points = decimateMinMax(rail.points, kMaxSeriesPoints);
-    s.powerW = lastSample.totalW;
-    s.decisions = d.decisions.all();
-    m_snapshot = std::move(s);
 }
 
 // --- profiling -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ class DeviceProfiler;
 class LiveWorker;
 class WorkerThread;
 struct LiveRunData;
+struct LiveRunState;
 struct RunCommand;
 struct ModelFile;
 struct Profile;
@@ -168,20 +169,7 @@ public:
     [[nodiscard]] QString managerTargetsText() const { return m_managerTargets; }
 
     /// A hardware or app knob for the knob panel.
-    struct KnobState
-    {
-        QString id, description, unit;
-        qint64 value = 0;
-        QList<qint64> allowed;  ///< empty: any value
-        /// A text knob (a governor): its word now and the words it accepts; `unit` is empty and
-        /// `value` unused.
-        bool isText = false;
-        QString text;
-        QStringList choices;
-        bool writable = false;
-        bool simulated = false;
-    };
-    [[nodiscard]] const std::vector<KnobState>& knobs() const { return m_knobs; }
+    [[nodiscard]] const std::vector<LiveKnob>& knobs() const { return m_knobs; }
 
 public Q_SLOTS:
     void setLatencyTargetMs(double ms);
@@ -251,7 +239,8 @@ private:
     void updatePowerRange(bool modelOpened);
     void onTick();
     void pullState();
-    void buildSnapshot();
+    /// Updates the properties from the worker's state (copied once per tick by the caller).
+    void applyState(const LiveRunState& state);
     void setMessage(const QString& text, bool error);
     /// Runs one export's write; an exception becomes the message (naming the file). False then.
     bool runExport(const std::function<void()>& write);
@@ -289,7 +278,7 @@ private:
     bool m_running = false, m_simulated = false, m_loadActive = false, m_profiling = false;
     double m_profilingProgress = 0;
     QString m_platformText, m_message, m_managerTargets;
-    std::vector<KnobState> m_knobs;
+    std::vector<LiveKnob> m_knobs;
 };
 
 }  // namespace dofa

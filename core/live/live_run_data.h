@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -13,7 +14,6 @@
 
 #include "engine/frame_record.h"
 #include "engine/telemetry_ring.h"
-#include "live/dashboard_controller.h"
 #include "live/live_snapshot.h"
 
 namespace dofa {
@@ -38,6 +38,31 @@ struct LivePlatformSample
     double gpuMHz = std::numeric_limits<double>::quiet_NaN();
 };
 
+/// The newest frame and the worker's state (LiveRunData::state, under its mutex).
+struct LiveRunState
+{
+    cv::Mat image;
+    std::int64_t frameIndex = -1;
+    int label = -1;
+    std::array<int, 3> topClass{{-1, -1, -1}};
+    std::array<float, 3> topScore{{0.f, 0.f, 0.f}};
+    int level = -1;
+    double latencyMs = std::numeric_limits<double>::quiet_NaN();
+    bool running = false;
+    double elapsedSeconds = 0;
+    QString managerTargets;
+    QString load;
+    QString placement;  ///< where the model runs now (LiveSnapshot::placement)
+    QString library;    ///< LiveSnapshot::library
+    QString sourceText;
+    QString platformText;
+    bool simulated = false;
+    bool hasLabels = false;
+    QStringList railNames;  ///< per rail of LivePlatformSample::railsW
+    bool hasCpuClock = false, hasGpuClock = false;
+    std::vector<LiveKnob> knobs;
+};
+
 /// Everything one run shares between its LiveWorker (the only writer) and the GUI thread's
 /// DashboardController (reader). A new object per run, so a restart never races with a reader
 /// of the old one. Bounded: the rings never grow beyond their capacity.
@@ -57,34 +82,10 @@ struct LiveRunData
     std::atomic<std::int64_t> labelled{0};
     std::atomic<std::int64_t> correct{0};
 
-    /// Guarded by `mutex`: the newest frame and the worker's state.
-    struct State
-    {
-        cv::Mat image;
-        std::int64_t frameIndex = -1;
-        int label = -1;
-        std::array<int, 3> topClass{{-1, -1, -1}};
-        std::array<float, 3> topScore{{0.f, 0.f, 0.f}};
-        int level = -1;
-        double latencyMs = std::numeric_limits<double>::quiet_NaN();
-        bool running = false;
-        double elapsedSeconds = 0;
-        QString managerTargets;
-        QString load;
-        QString placement;  ///< where the model runs now (LiveSnapshot::placement)
-        QString library;    ///< LiveSnapshot::library
-        QString sourceText;
-        QString platformText;
-        bool simulated = false;
-        bool hasLabels = false;
-        QStringList railNames;  ///< per rail of LivePlatformSample::railsW
-        bool hasCpuClock = false, hasGpuClock = false;
-        std::vector<DashboardController::KnobState> knobs;
-    };
     mutable std::mutex mutex;
-    State state;
+    LiveRunState state;  ///< guarded by `mutex`
 
-    [[nodiscard]] State copyState() const
+    [[nodiscard]] LiveRunState copyState() const
     {
         std::lock_guard<std::mutex> lock(mutex);
         return state;

@@ -33,6 +33,21 @@ struct LiveDecision
     QString reason;
 };
 
+/// A knob of the platform as the knob panel shows it (read on the worker thread).
+struct LiveKnob
+{
+    QString id, description, unit;
+    qint64 value = 0;
+    QList<qint64> allowed;  ///< empty: any value
+    /// A text knob (a governor): its word now and the words it accepts; `unit` is empty and
+    /// `value` unused.
+    bool isText = false;
+    QString text;
+    QStringList choices;
+    bool writable = false;
+    bool simulated = false;
+};
+
 /// What the views draw on one GUI tick (15-30 Hz), pulled by DashboardController from the
 /// worker's bounded buffers. Plain data: no torch, no widgets; the frame is shared read-only.
 struct LiveSnapshot

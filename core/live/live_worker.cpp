@@ -411,11 +411,11 @@ void LiveWorker::setKnob(const QString& id, const QString& value)
 
 void LiveWorker::publishKnobs()
 {
-    std::vector<DashboardController::KnobState> knobs;
+    std::vector<LiveKnob> knobs;
     if (m_run.platform) {
         for (const auto& k : m_run.platform->knobs()) {
             const KnobInfo& info = k->info();
-            DashboardController::KnobState s;
+            LiveKnob s;
             s.id = QString::fromStdString(info.id);
             s.description = QString::fromStdString(info.description);
             if (info.unit == Unit::None) {

@@ -509,7 +509,7 @@ private Q_SLOTS:
             QVERIFY2(c.platformText().contains(QStringLiteral("Orin")) ||
                          c.platformText().contains(QStringLiteral("INA3221")),
                      qPrintable(c.platformText()));
-            auto governor = [&]() -> std::optional<DashboardController::KnobState> {
+            auto governor = [&]() -> std::optional<LiveKnob> {
                 for (const auto& k : c.knobs()) {
                     if (k.id == id) {
                         return k;

@@ -393,7 +393,7 @@ void TestWidgets::simulatedBadgeFollowsThePlatform()
     // Every knob has its editor, except the thread count: the "inference threads" box is it.
     QWidget* panel = m_window->controlPanel()->knobPanel();
     int simulatedEditors = 0;
-    for (const DashboardController::KnobState& knob : m_controller->knobs()) {
+    for (const LiveKnob& knob : m_controller->knobs()) {
         QWidget* editor = panel->findChild<QWidget*>(knob.id);
         if (knob.id == QLatin1String(ThreadCountKnob::kId)) {
             QVERIFY(!editor);
@@ -435,7 +435,7 @@ void TestWidgets::governorKnobIsAChoice()
     QTRY_COMPARE_WITH_TIMEOUT(box()->currentText(), QStringLiteral("performance"), 5000);
     // A text knob without a list of words (the inference thread's CPU list) is a line edit.
     bool freeText = false;
-    for (const DashboardController::KnobState& knob : controller.knobs()) {
+    for (const LiveKnob& knob : controller.knobs()) {
         if (knob.isText && knob.choices.isEmpty()) {
             auto* line = panel.knobPanel()->findChild<QLineEdit*>(knob.id);
             QVERIFY2(line, qPrintable(knob.id));
