@@ -10,9 +10,14 @@ trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" > "$prefix.log" 2>&1 || { cat "$prefix.log"; exit 1; }
 rm -f "$prefix.log"
 for f in bin/dofa bin/dofa-dashboard share/dofa/fmnist-mbv3.dofa \
-         share/dofa/profiles/fmnist-mbv3.cpu-1t.json share/dofa/scenarios; do
+         share/dofa/profiles/fmnist-mbv3.cpu-1t.json share/dofa/scenarios \
+         share/dofa/deploy/slurm/accuracy-shards.sbatch \
+         share/dofa/deploy/kubernetes/accuracy-shards.yaml; do
     [ -e "$prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
 done
+# The Kubernetes Job runs the script by this path in the package's image.
+[ -x "$prefix/share/dofa/deploy/accuracy-shard.sh" ] ||
+    { echo "not installed as a program: share/dofa/deploy/accuracy-shard.sh" >&2; exit 1; }
 out=$(cd "$prefix" && ./bin/dofa run --frames 20 --quiet --platform none 2>&1) ||
     { echo "$out" >&2; exit 1; }
 echo "$out" | grep -q "model   $prefix/share/dofa/fmnist-mbv3.dofa" ||

@@ -39,6 +39,7 @@ const Command kCommands[] = {
     {"info", "describe a model file", &cmdInfo},
     {"contract", "print (or store) a model file's input contract and class names", &cmdContract},
     {"search", "search the Pareto front on this device and write a profile", &cmdSearch},
+    {"accuracy-cache", "merge accuracy caches measured on several machines", &cmdAccuracyCache},
     {"profile", "re-measure a profile's levels on this device", &cmdProfile},
     {"export", "export a profile (CSV, JSON)", &cmdExport},
     {"run", "run live classification with a runtime manager (headless)", &cmdRun},
@@ -55,7 +56,7 @@ void printUsage(FILE* out)
                  "commands:\n",
                  DOFA_VERSION);
     for (const Command& c : kCommands) {
-        std::fprintf(out, "  %-12s %s\n", c.name, c.summary);
+        std::fprintf(out, "  %-15s %s\n", c.name, c.summary);
     }
     std::fprintf(out,
                  "\n--verbose logs what the device layer, the pipeline and the dashboard worker do "

@@ -23,6 +23,7 @@
 #include "export/onnx_writer.h"
 #include "platform/platform.h"
 #include "progress_bar.h"
+#include "search/accuracy_cache.h"
 #include "search/accuracy_evaluator.h"
 #include "search/profile_builder.h"
 #include "search/profile_csv.h"
@@ -175,6 +176,29 @@ void exportOnnx(const std::string& modelPath, const ModelFile& model, const Prof
                 a.r, a.r, static_cast<double>(a.macs(model.spec)) / 1e6);
 }
 
+/// Part I of N of a job, from "I/N".
+struct Shard
+{
+    int index = 0;
+    int count = 1;
+};
+
+Shard shardOf(const QCommandLineParser& p, const QCommandLineOption& option)
+{
+    const QStringList parts = p.value(option).split('/');
+    bool indexOk = false, countOk = false;
+    Shard s;
+    if (parts.size() == 2) {
+        s.index = parts[0].toInt(&indexOk);
+        s.count = parts[1].toInt(&countOk);
+    }
+    if (!indexOk || !countOk || s.count < 1 || s.index < 0 || s.index >= s.count) {
+        throw UsageError("--shard '" + p.value(option).toStdString() +
+                         "': expected I/N with 0 <= I < N, e.g. 0/4");
+    }
+    return s;
+}
+
 }  // namespace
 
 int cmdSearch(const QStringList& args)
@@ -187,6 +211,15 @@ int cmdSearch(const QStringList& args)
                                    "JSON cache of measured accuracies (read and updated); "
                                    "accuracy does not depend on the device.",
                                    "file");
+    const QCommandLineOption accuracyOnly(
+        "accuracy-only",
+        "Only the device-independent accuracy work (the predictor's sampled sub-networks and the "
+        "baselines), into --accuracy-cache; no latency, no profile. With --shard, on many "
+        "machines; join the caches with `dofa accuracy-cache merge`.");
+    const QCommandLineOption shard("shard",
+                                   "With --accuracy-only: measure the I-th of N parts (0-based), "
+                                   "every N-th sub-network.",
+                                   "I/N", "0/1");
     const QCommandLineOption quick("quick", "A small search for smoke tests (minutes to seconds).");
     const QCommandLineOption noBaselines("no-baselines", "Skip the baseline families.");
     const QCommandLineOption seed("seed", "Seed of sampling and evolution.", "n", "1");
@@ -200,8 +233,9 @@ int cmdSearch(const QStringList& args)
         "Threads for accuracy work (BN calibration, evaluation), which does not depend on them "
         "(0: every core). Latency is measured on --threads.",
         "n", "0");
-    for (const auto& o : {kModel, kData, kCalibData, kLimit, kThreads, kCuda, kOut, levels, samples,
-                          cache, quick, noBaselines, seed, kPace, evalThreads, calibImages}) {
+    for (const auto& o :
+         {kModel, kData, kCalibData, kLimit, kThreads, kCuda, kOut, levels, samples, cache, quick,
+          noBaselines, seed, kPace, evalThreads, calibImages, accuracyOnly, shard}) {
         p.addOption(o);
     }
     parseOrThrow(p, args,
@@ -212,6 +246,13 @@ int cmdSearch(const QStringList& args)
                  "a JSON profile.");
     const int threads = positiveInt(p, kThreads);
     setInferenceThreads(threads);
+    const Shard part = shardOf(p, shard);
+    if (p.isSet(shard) && !p.isSet(accuracyOnly)) {
+        throw UsageError("--shard splits the accuracy-only work: add --accuracy-only");
+    }
+    if (p.isSet(accuracyOnly) && !p.isSet(cache)) {
+        throw UsageError("--accuracy-only writes its accuracies to --accuracy-cache FILE");
+    }
     const auto [modelPath, model, net] = loadModel(p);
 
     ProfileBuilderOptions o;
@@ -264,20 +305,55 @@ int cmdSearch(const QStringList& args)
         loadAccuracyData(p.value(kData), p.value(kCalibData), model, dataOptions);
     AccuracyEvaluator searchEval(net, data.calibration, data.search, calibration.batchSize);
     AccuracyEvaluator testEval(net, data.calibration, data.evaluation, calibration.batchSize);
-    QJsonObject cacheJson;
-    if (p.isSet(cache)) {
-        QFile f(p.value(cache));
-        if (f.exists()) {
-            if (!f.open(QIODevice::ReadOnly)) {
-                throw InputError(p.value(cache).toStdString() + ": cannot open");
-            }
-            cacheJson = QJsonDocument::fromJson(f.readAll()).object();
-            const int a =
-                searchEval.loadCache(cacheJson.value("search").toObject(), model.checksum);
-            const int b = testEval.loadCache(cacheJson.value("test").toObject(), model.checksum);
-            std::printf("accuracy cache %s: %d + %d entries reused\n", qPrintable(p.value(cache)),
-                        a, b);
+    const std::string cachePath = p.value(cache).toStdString();
+    if (p.isSet(cache) && QFile::exists(p.value(cache))) {
+        QJsonObject cacheJson;
+        try {
+            cacheJson = AccuracyCache::read(cachePath);
+        } catch (const std::runtime_error& e) {
+            throw InputError(e.what());
         }
+        const int a = searchEval.loadCache(cacheJson.value("search").toObject(), model.checksum);
+        const int b = testEval.loadCache(cacheJson.value("test").toObject(), model.checksum);
+        std::printf("accuracy cache %s: %d + %d entries reused\n", cachePath.c_str(), a, b);
+    }
+    auto saveCache = [&] {
+        const QJsonObject json{{"search", searchEval.cacheToJson(model.checksum)},
+                               {"test", testEval.cacheToJson(model.checksum)}};
+        AtomicFile::save(cachePath, QJsonDocument(json).toJson().toStdString(), "accuracy cache");
+    };
+
+    if (p.isSet(accuracyOnly)) {
+        // The same sub-networks, in the same order, as the device search measures whatever
+        // the device: the options that choose them (--seed, --samples, --quick, baselines)
+        // must be those of the search that reuses the cache.
+        const std::vector<SubnetArch> archs = ProfileBuilder::deviceIndependentArchs(model.spec, o);
+        std::vector<SubnetArch> mine;
+        for (size_t i = static_cast<size_t>(part.index); i < archs.size();
+             i += static_cast<size_t>(part.count)) {
+            mine.push_back(archs[i]);
+        }
+        ProgressBar bar("accuracy");
+        int measured = 0;
+        for (size_t i = 0; i < mine.size(); ++i) {
+            measured += searchEval.isCached(mine[i]) ? 0 : 1;
+            (void)searchEval.top1(mine[i]);
+            bar.update(static_cast<double>(i + 1) / static_cast<double>(mine.size()),
+                       "sub-networks");
+            if (stopRequested()) {
+                saveCache();  // what is measured is kept: a rerun resumes
+                bar.finish("interrupted");
+                return kExitInterrupted;
+            }
+        }
+        bar.finish();
+        saveCache();
+        std::printf(
+            "accuracy-only shard %d/%d: %zu of %zu sub-networks (%d measured, %zu from "
+            "the cache) -> %s\n",
+            part.index, part.count, mine.size(), archs.size(), measured,
+            mine.size() - static_cast<size_t>(measured), cachePath.c_str());
+        return kExitOk;
     }
 
     ProgressBar bar("search");
@@ -311,10 +387,7 @@ int cmdSearch(const QStringList& args)
     QDir().mkpath(QFileInfo(QString::fromStdString(out)).absolutePath());
     profile.save(out);
     if (p.isSet(cache)) {
-        cacheJson = QJsonObject{{"search", searchEval.cacheToJson(model.checksum)},
-                                {"test", testEval.cacheToJson(model.checksum)}};
-        AtomicFile::save(p.value(cache).toStdString(),
-                         QJsonDocument(cacheJson).toJson().toStdString(), "accuracy cache");
+        saveCache();
     }
 
     std::printf("device  %s\n", profile.device.describe().c_str());

@@ -19,5 +19,6 @@ int cmdSearch(const QStringList& args);
 int cmdProfile(const QStringList& args);
 int cmdExport(const QStringList& args);
 int cmdRun(const QStringList& args);
+int cmdAccuracyCache(const QStringList& args);
 
 }  // namespace dofa

@@ -289,15 +289,14 @@ void LiveWorker::pushDecisions()
     const std::uint64_t total = m_run.manager->decisionCount();
     const std::vector<Decision> history = m_run.manager->history();
     const auto fresh = static_cast<size_t>(total - m_decisionsSeen);
-    const double elapsed = m_run.pipeline ? m_run.pipeline->elapsedSeconds() : 0.0;
-    // Decision::tNs is the manager's clock, the steady clock (its default, as here).
-    const std::int64_t nowNs = FrameSource::nowNs();
     const std::int64_t frame =
         m_run.pipeline ? std::max<std::int64_t>(0, m_run.pipeline->rounds() - 1) : 0;
     for (size_t k = history.size() - std::min(fresh, history.size()); k < history.size(); ++k) {
         const Decision& dec = history[k];
         LiveDecision ld;
-        ld.tSeconds = std::max(0.0, elapsed - static_cast<double>(nowNs - dec.tNs) * 1e-9);
+        // Decision::tNs is the manager's clock, the steady clock as the pipeline's; the start
+        // decision comes before the pipeline's first frame.
+        ld.tSeconds = m_run.pipeline ? std::max(0.0, m_run.pipeline->secondsAt(dec.tNs)) : 0.0;
         ld.frame = frame;
         ld.fromLevel = dec.fromLevel;
         ld.toLevel = dec.toLevel;

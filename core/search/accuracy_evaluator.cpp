@@ -70,11 +70,7 @@ QJsonObject AccuracyEvaluator::cacheToJson(const std::string& modelChecksum) con
                        {"top1", entries}};
 }
 
-namespace {
-
-/// The protocol without where the data lay on the machine that measured it (`*_folder`): the
-/// sets' identities stay, so a cache follows its data set to another path.
-QJsonObject withoutPaths(QJsonObject protocol)
+QJsonObject AccuracyEvaluator::protocolIdentity(QJsonObject protocol)
 {
     for (const QString& key : protocol.keys())
         if (key.endsWith("_folder"))
@@ -82,12 +78,10 @@ QJsonObject withoutPaths(QJsonObject protocol)
     return protocol;
 }
 
-}  // namespace
-
 int AccuracyEvaluator::loadCache(const QJsonObject& json, const std::string& modelChecksum)
 {
     if (json.value("model_checksum").toString().toStdString() != modelChecksum ||
-        withoutPaths(json.value("protocol").toObject()) != withoutPaths(protocol())) {
+        protocolIdentity(json.value("protocol").toObject()) != protocolIdentity(protocol())) {
         return 0;
     }
     int taken = 0;

@@ -45,6 +45,9 @@ public:
     /// or for another model and returns how many entries it took.
     [[nodiscard]] QJsonObject cacheToJson(const std::string& modelChecksum) const;
     int loadCache(const QJsonObject& json, const std::string& modelChecksum);
+    /// A protocol without where the data lay on the machine that measured it (`*_folder`): the
+    /// sets' identities, which two caches must share to be joined or reused.
+    static QJsonObject protocolIdentity(QJsonObject protocol);
 
     [[nodiscard]] const Supernet& net() const { return m_net; }
     [[nodiscard]] const SupernetSpec& spec() const { return m_net->spec(); }

@@ -158,6 +158,49 @@ LatencyStats ProfileBuilder::latencyOf(const SubnetArch& arch)
     return s;
 }
 
+namespace {
+
+/// run()'s random draws, in its order: the latency table's correction and held-out archs,
+/// then the accuracy predictor's samples (min and max first).
+struct SampledArchs
+{
+    std::vector<SubnetArch> latency;
+    std::vector<SubnetArch> accuracy;
+};
+
+SampledArchs sampleArchs(const SupernetSpec& spec, const ProfileBuilderOptions& o,
+                         std::mt19937& rng)
+{
+    SampledArchs s;
+    for (int i = 0; i < o.correctionArchs + o.heldOutArchs; ++i) {
+        s.latency.push_back(SubnetArch::sample(spec, rng));
+    }
+    s.accuracy = {SubnetArch::min(spec), SubnetArch::max(spec)};
+    while (static_cast<int>(s.accuracy.size()) < o.predictorSamples) {
+        s.accuracy.push_back(SubnetArch::sample(spec, rng));
+    }
+    return s;
+}
+
+const char* const kBaselineFamilies[] = {"width", "depth", "resolution"};
+
+}  // namespace
+
+std::vector<SubnetArch> ProfileBuilder::deviceIndependentArchs(const SupernetSpec& spec,
+                                                               const ProfileBuilderOptions& o)
+{
+    std::mt19937 rng(o.seed);
+    std::vector<SubnetArch> archs = sampleArchs(spec, o, rng).accuracy;
+    if (o.baselines) {
+        for (const char* name : kBaselineFamilies) {
+            for (const SubnetArch& a : baselineArchs(spec, name)) {
+                archs.push_back(a);
+            }
+        }
+    }
+    return archs;
+}
+
 ProfileBuilder::Measured ProfileBuilder::measure(const SubnetArch& arch, const std::string& source)
 {
     return {arch, m_search.top1(arch), latencyOf(arch), source};
@@ -273,12 +316,13 @@ Profile ProfileBuilder::run(ProfileReport& report, const std::atomic<bool>* stop
     // The predictor targets the median latency, robust to preempted runs (LatencyTable).
     fitSet.emplace_back(SubnetArch::min(spec), latencyOf(SubnetArch::min(spec)).p50);
     fitSet.emplace_back(SubnetArch::max(spec), latencyOf(SubnetArch::max(spec)).p50);
-    const int latencyArchs = o.correctionArchs + o.heldOutArchs;
-    for (int i = 0; i < latencyArchs; ++i) {
-        const SubnetArch a = SubnetArch::sample(spec, rng);
+    const SampledArchs sampled = sampleArchs(spec, o, rng);
+    for (size_t i = 0; i < sampled.latency.size(); ++i) {
+        const SubnetArch& a = sampled.latency[i];
         auto& into = static_cast<int>(fitSet.size()) < o.correctionArchs ? fitSet : heldOut;
         into.emplace_back(a, latencyOf(a).p50);
-        progress("latency of sampled archs", static_cast<double>(i + 1) / latencyArchs);
+        progress("latency of sampled archs",
+                 static_cast<double>(i + 1) / static_cast<double>(sampled.latency.size()));
         checkStop(stop);
     }
     table.fitCorrection(spec, fitSet);
@@ -288,10 +332,7 @@ Profile ProfileBuilder::run(ProfileReport& report, const std::atomic<bool>* stop
     // 2. Accuracy predictor on measured random archs (a fifth held out to report its error).
     t = Clock::now();
     std::vector<Measured> measured;
-    std::vector<SubnetArch> samples{SubnetArch::min(spec), SubnetArch::max(spec)};
-    while (static_cast<int>(samples.size()) < o.predictorSamples) {
-        samples.push_back(SubnetArch::sample(spec, rng));
-    }
+    const std::vector<SubnetArch>& samples = sampled.accuracy;
     for (size_t i = 0; i < samples.size(); ++i) {
         measured.push_back(measure(samples[i], "random"));
         progress("accuracy of sampled archs", static_cast<double>(i + 1) / samples.size());
@@ -406,7 +447,7 @@ Profile ProfileBuilder::run(ProfileReport& report, const std::atomic<bool>* stop
     std::vector<std::vector<ProfileCandidate>> baselinePoints;
     std::vector<std::string> baselineNames;
     if (o.baselines) {
-        for (const std::string name : {"width", "depth", "resolution"}) {
+        for (const std::string name : kBaselineFamilies) {
             std::vector<ProfileCandidate> pts;
             for (const SubnetArch& a : baselineArchs(spec, name)) {
                 const Measured m = measure(a, name);

@@ -85,6 +85,14 @@ public:
     /// Throws std::runtime_error when interrupted through `stop`.
     Profile run(ProfileReport& report, const std::atomic<bool>* stop = nullptr);
 
+    /// The sub-networks whose search-set accuracy run() measures on any device, in its order:
+    /// the accuracy predictor's samples (drawn from options.seed as run() draws them) and the
+    /// baseline families. The rest of run()'s accuracy work (the predicted front, the levels'
+    /// test top-1) depends on the device's latencies. `dofa search --accuracy-only --shard I/N`
+    /// measures every N-th of these on other machines; run() finds them in the cache.
+    static std::vector<SubnetArch> deviceIndependentArchs(const SupernetSpec& spec,
+                                                          const ProfileBuilderOptions& options);
+
 private:
     struct Measured
     {

@@ -13,42 +13,11 @@
 #include "data/fashion_mnist.h"
 #include "search/profile.h"
 #include "supernet/model_file.h"
+#include "tiny_setup.h"
 
 using namespace dofa;
 
 using namespace dofa::test;
-
-namespace {
-
-void writeSplit(const QString& dir, const QString& prefix, int n)
-{
-    QByteArray images =
-        QByteArray::fromHex("00000803") + bigEndian(n) + bigEndian(28) + bigEndian(28);
-    QByteArray labels = QByteArray::fromHex("00000801") + bigEndian(n);
-    for (int i = 0; i < n; ++i) {
-        for (int k = 0; k < 28 * 28; ++k) {
-            images.append(static_cast<char>((k * (i % 10 + 1)) % 256));
-        }
-        labels.append(static_cast<char>(i % 10));
-    }
-    writeGz(dir + "/" + prefix + "-images-idx3-ubyte.gz", images);
-    writeGz(dir + "/" + prefix + "-labels-idx1-ubyte.gz", labels);
-}
-
-/// A tiny Fashion-MNIST look-alike (200 train, 60 test images) and an untrained fmnist-mbv3
-/// model in `dir`; returns the model's path.
-QString writeTinySetup(const QTemporaryDir& dir, ModelFile& m)
-{
-    writeSplit(dir.path(), "train", 200);
-    writeSplit(dir.path(), "t10k", 60);
-    m.spec = SupernetSpec::preset("fmnist-mbv3");
-    m.setWeights(Supernet(m.spec));
-    const QString model = dir.filePath("m.dofa");
-    m.save(model.toStdString());
-    return model;
-}
-
-}  // namespace
 
 class TestCli : public QObject
 {
