@@ -13,6 +13,7 @@
 
 #include "engine/compute_device.h"
 #include "live/dashboard_controller.h"
+#include "live/dashboard_settings.h"
 #include "live/live_log.h"
 #include "main_window.h"
 #include "platform/platform_mode.h"
@@ -163,11 +164,7 @@ int main(int argc, char** argv)
     }
     options.settingsFile = parser.value(settings);
     if (parser.isSet(reset)) {
-        std::unique_ptr<QSettings> stored =
-            options.settingsFile.isEmpty()
-                ? std::make_unique<QSettings>()
-                : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
-        stored->clear();
+        dofa::DashboardSettings::open(options.settingsFile)->clear();
         options.restoreSettings = false;
     }
 

@@ -23,6 +23,7 @@
 #include "control_panel.h"
 #include "decision_log_view.h"
 #include "live/dashboard_controller.h"
+#include "live/dashboard_settings.h"
 #include "pareto_chart_view.h"
 #include "subnet_diagram_view.h"
 #include "supernet/atomic_file.h"
@@ -338,11 +339,7 @@ bool MainWindow::exportChartsSvg(const QString& path)
 
 std::unique_ptr<QSettings> MainWindow::settings() const
 {
-    const QString file = m_controller->options().settingsFile;
-    if (!file.isEmpty()) {
-        return std::make_unique<QSettings>(file, QSettings::IniFormat);
-    }
-    return std::make_unique<QSettings>(QStringLiteral("dofa"), QStringLiteral("dofa-dashboard"));
+    return DashboardSettings::open(m_controller->options().settingsFile);
 }
 
 void MainWindow::restoreSettings()

@@ -317,9 +317,11 @@ int cmdSearch(const QStringList& args)
         const int b = testEval.loadCache(cacheJson.value("test").toObject(), model.checksum);
         std::printf("accuracy cache %s: %d + %d entries reused\n", cachePath.c_str(), a, b);
     }
+    // A copy: a lambda may not capture a structured binding (C++17; clang refuses it).
+    const std::string checksum = model.checksum;
     auto saveCache = [&] {
-        const QJsonObject json{{"search", searchEval.cacheToJson(model.checksum)},
-                               {"test", testEval.cacheToJson(model.checksum)}};
+        const QJsonObject json{{"search", searchEval.cacheToJson(checksum)},
+                               {"test", testEval.cacheToJson(checksum)}};
         AtomicFile::save(cachePath, QJsonDocument(json).toJson().toStdString(), "accuracy cache");
     };
 

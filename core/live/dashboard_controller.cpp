@@ -13,6 +13,8 @@
 #include "engine/scenario.h"
 #include "engine/source_spec.h"
 #include "engine/telemetry_csv.h"
+#include "live/dashboard_exports.h"
+#include "live/dashboard_settings.h"
 #include "live/device_profiler.h"
 #include "live/live_run_data.h"
 #include "live/live_snapshot_builder.h"
@@ -28,17 +30,6 @@
 namespace dofa {
 
 namespace {
-
-// Settings keys (INI groups).
-const QString kLatencyKey = QStringLiteral("targets/latencyMs");
-const QString kPowerKey = QStringLiteral("targets/powerW");
-const QString kAccuracyKey = QStringLiteral("targets/minAccuracy");
-const QString kPolicyKey = QStringLiteral("run/policy");
-const QString kSourceKey = QStringLiteral("run/source");
-const QString kThreadsKey = QStringLiteral("run/threads");
-const QString kPlatformKey = QStringLiteral("run/platform");
-const QString kModelKey = QStringLiteral("model/modelPath");
-const QString kProfileKey = QStringLiteral("model/profilePath");
 
 constexpr int kStopTimeoutMs = 5000;
 
@@ -61,38 +52,17 @@ std::optional<double> targetValue(double v)
 DashboardController::DashboardController(DashboardOptions options, QObject* parent)
     : QObject(parent), m_options(std::move(options))
 {
-    m_settings =
-        m_options.settingsFile.isEmpty()
-            ? std::make_unique<QSettings>(QStringLiteral("dofa"), QStringLiteral("dofa-dashboard"))
-            : std::make_unique<QSettings>(m_options.settingsFile, QSettings::IniFormat);
-
-    // An option given explicitly (not at its default) wins over a remembered setting; a
-    // remembered setting wins over a default.
-    const DashboardOptions defaults;
-    const bool restore = m_options.restoreSettings;
-    auto remembered = [&](const QString& key, const QVariant& option, const QVariant& dflt) {
-        if (restore && option == dflt && m_settings->contains(key)) {
-            return m_settings->value(key);
-        }
-        return option;
-    };
-    m_source = remembered(kSourceKey, m_options.source, defaults.source).toString();
-    m_platformMode = remembered(kPlatformKey, m_options.platform, defaults.platform).toString();
-    if (!platformModeFromName(m_platformMode.toStdString())) {
-        m_platformMode = m_options.platform;  // a remembered mode that is not one is ignored
-    }
-    m_threads = std::max(1, remembered(kThreadsKey, m_options.threads, defaults.threads).toInt());
-    m_modelSetting = remembered(kModelKey, m_options.modelPath, QString()).toString();
-    m_profileSetting = remembered(kProfileKey, m_options.profilePath, QString()).toString();
-    if (restore) {
-        const QString policy = m_settings->value(kPolicyKey, m_policy).toString();
-        if (policies().contains(policy)) {
-            m_policy = policy;
-        }
-        m_latencyTargetMs = std::max(0.0, m_settings->value(kLatencyKey, 0.0).toDouble());
-        m_powerBudgetW = std::max(0.0, m_settings->value(kPowerKey, 0.0).toDouble());
-        m_minAccuracy = std::max(0.0, m_settings->value(kAccuracyKey, 0.0).toDouble());
-    }
+    m_settings = std::make_unique<DashboardSettings>(m_options.settingsFile);
+    const DashboardSettings::Choices c = m_settings->choices(m_options, m_policy, policies());
+    m_source = c.source;
+    m_platformMode = c.platform;
+    m_threads = c.threads;
+    m_modelSetting = c.modelPath;
+    m_profileSetting = c.profilePath;
+    m_policy = c.policy;
+    m_latencyTargetMs = c.latencyMs;
+    m_powerBudgetW = c.powerW;
+    m_minAccuracy = c.minAccuracy;
     m_simulated = m_platformMode == QLatin1String("simulated");
     m_options.platform = m_platformMode;
 
@@ -154,7 +124,6 @@ DashboardController::~DashboardController()
         m_thread->stopAndWait(kStopTimeoutMs);
     }
     m_worker = nullptr;
-    m_settings->sync();
 }
 
 // --- model and profile ---------------------------------------------------------------------
@@ -217,8 +186,8 @@ bool DashboardController::openModel(const QString& modelPath, const QString& pro
                                  QString::fromStdString(here.describe()));
     m_modelSetting = modelPath;
     m_profileSetting = profilePath;
-    saveSetting(kModelKey, modelPath);
-    saveSetting(kProfileKey, profilePath);
+    m_settings->save(DashboardSettings::Key::ModelPath, modelPath);
+    m_settings->save(DashboardSettings::Key::ProfilePath, profilePath);
     if (m_info.profileMatchesDevice) {
         setMessage(QString(), false);
     } else {
@@ -388,11 +357,6 @@ void DashboardController::post(const RunCommand& command)
     }
 }
 
-void DashboardController::saveSetting(const QString& key, const QVariant& value)
-{
-    m_settings->setValue(key, value);
-}
-
 // --- targets and controls ------------------------------------------------------------------
 
 void DashboardController::setLatencyTargetMs(double ms)
@@ -402,7 +366,7 @@ void DashboardController::setLatencyTargetMs(double ms)
         return;
     }
     m_latencyTargetMs = ms;
-    saveSetting(kLatencyKey, ms);
+    m_settings->save(DashboardSettings::Key::LatencyMs, ms);
     post(targetCommand(RunCommand::Kind::Latency, ms));
     Q_EMIT targetsChanged();
 }
@@ -414,7 +378,7 @@ void DashboardController::setPowerBudgetW(double w)
         return;
     }
     m_powerBudgetW = w;
-    saveSetting(kPowerKey, w);
+    m_settings->save(DashboardSettings::Key::PowerW, w);
     post(targetCommand(RunCommand::Kind::Power, w));
     Q_EMIT targetsChanged();
 }
@@ -426,7 +390,7 @@ void DashboardController::setMinAccuracy(double percent)
         return;
     }
     m_minAccuracy = percent;
-    saveSetting(kAccuracyKey, percent);
+    m_settings->save(DashboardSettings::Key::MinAccuracy, percent);
     post(targetCommand(RunCommand::Kind::Accuracy, percent));
     Q_EMIT targetsChanged();
 }
@@ -445,7 +409,7 @@ void DashboardController::setPolicy(const QString& name)
     const bool clockTable =
         m_simulated && (name == QLatin1String("energy") || m_policy == QLatin1String("energy"));
     m_policy = name;
-    saveSetting(kPolicyKey, name);
+    m_settings->save(DashboardSettings::Key::Policy, name);
     Q_EMIT policyChanged();
     if (clockTable) {
         // The SIMULATED board's clock points are part of the energy policy's table.
@@ -468,7 +432,7 @@ void DashboardController::setSource(const QString& spec)
     }
     if (text != m_source) {
         m_source = text;
-        saveSetting(kSourceKey, text);
+        m_settings->save(DashboardSettings::Key::Source, text);
         Q_EMIT sourceChanged();
     }
     restartIfRunning();
@@ -481,7 +445,7 @@ void DashboardController::setThreads(int threads)
         return;
     }
     m_threads = threads;
-    saveSetting(kThreadsKey, threads);
+    m_settings->save(DashboardSettings::Key::Threads, threads);
     Q_EMIT threadsChanged();
     // Reopen: the shipped profile is per thread count, and whether the open profile matches
     // this device depends on the count too. openModel() restarts the run.
@@ -523,7 +487,7 @@ void DashboardController::setPlatform(const QString& mode)
     }
     m_platformMode = mode;
     m_options.platform = mode;
-    saveSetting(kPlatformKey, mode);
+    m_settings->save(DashboardSettings::Key::Platform, mode);
     Q_EMIT platformChanged();
     restartIfRunning();
 }
@@ -707,51 +671,26 @@ bool DashboardController::runExport(const std::function<void()>& write)
     return true;
 }
 
-bool DashboardController::profileIsOpenFor(const QString& path)
-{
-    if (m_info.profile.levels.empty()) {
-        setMessage(QStringLiteral("No profile is open: nothing to export to %1").arg(path), true);
-        return false;
-    }
-    return true;
-}
-
 bool DashboardController::exportProfileJson(const QString& path)
 {
-    return profileIsOpenFor(path) && runExport([&] { m_profile->save(path.toStdString()); });
+    return runExport([&] { DashboardExports::profileJson(m_profile.get(), path); });
 }
 
 bool DashboardController::exportProfileCsv(const QString& path)
 {
-    return profileIsOpenFor(path) && runExport([&] {
-               AtomicFile::save(path.toStdString(), levelsCsv(*m_profile), "levels CSV");
-           });
+    return runExport([&] { DashboardExports::profileCsv(m_profile.get(), path); });
 }
 
 bool DashboardController::exportCandidatesCsv(const QString& path)
 {
-    if (m_info.profile.candidates.empty()) {
-        setMessage(
-            QStringLiteral("The open profile has no candidate cloud to export to %1").arg(path),
-            true);
-        return false;
-    }
-    return runExport(
-        [&] { AtomicFile::save(path.toStdString(), candidatesCsv(*m_profile), "candidates CSV"); });
+    return runExport([&] { DashboardExports::candidatesCsv(m_profile.get(), path); });
 }
 
 bool DashboardController::exportTelemetryCsv(const QString& path)
 {
     const std::vector<FrameRecord> rows =
         m_data ? m_data->recording.all() : std::vector<FrameRecord>();
-    return runExport([&] {
-        // Rows go to <path>.part; close() renames: never a half-written file under `path`.
-        TelemetryCsvWriter writer(path.toStdString());
-        for (const FrameRecord& r : rows) {
-            writer.write(r);
-        }
-        writer.close();
-    });
+    return runExport([&] { DashboardExports::telemetryCsv(rows, path); });
 }
 
 }  // namespace dofa

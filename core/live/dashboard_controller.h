@@ -2,7 +2,6 @@
 #pragma once
 
 #include <QObject>
-#include <QSettings>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
@@ -17,6 +16,7 @@
 
 namespace dofa {
 
+class DashboardSettings;
 class DeviceProfiler;
 class LiveWorker;
 class WorkerThread;
@@ -244,16 +244,13 @@ private:
     void setMessage(const QString& text, bool error);
     /// Runs one export's write; an exception becomes the message (naming the file). False then.
     bool runExport(const std::function<void()>& write);
-    /// True when a profile is open; otherwise says so (naming the export's `path`).
-    bool profileIsOpenFor(const QString& path);
     void restartIfRunning();
     /// A target or load command to the worker, as a typed queued call.
     void post(const RunCommand& command);
-    void saveSetting(const QString& key, const QVariant& value);
     void onProfilingDone();
 
     DashboardOptions m_options;
-    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<DashboardSettings> m_settings;
     std::shared_ptr<const ModelFile> m_model;  ///< the open model file (read once)
     std::shared_ptr<const Profile> m_profile;  ///< the open profile, with BN statistics
     double m_powerMaxW = 20;  ///< latched: grows with readings, never shrinks while open
