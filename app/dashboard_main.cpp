@@ -206,7 +206,9 @@ int main(int argc, char** argv)
     int exitCode = 0;
     if (seconds > 0) {
         const QString shotPath = parser.value(screenshot);
-        QTimer::singleShot(static_cast<int>(seconds * 1000), &app, [&] {
+        // shotPath by value: this block ends long before exec() runs the timer (ASan found the
+        // reference to it dangling).
+        QTimer::singleShot(static_cast<int>(seconds * 1000), &app, [&, shotPath] {
             if (!shotPath.isEmpty()) {
                 if (save(shotPath)) {
                     std::fprintf(stderr, "dofa-dashboard: screenshot %s\n",

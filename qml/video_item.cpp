@@ -5,9 +5,9 @@
 #include <cmath>
 #include <limits>
 
-#include "frame_image.h"
 #include "kiosk_types.h"
 #include "live/dashboard_controller.h"
+#include "views/frame_image.h"
 
 namespace dofa {
 

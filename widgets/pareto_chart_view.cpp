@@ -33,13 +33,14 @@ QString powerText(const LiveProfileLevel& level)
 
 }  // namespace
 
-ParetoChartView::ParetoChartView(QWidget* parent) : QChartView(parent)
+// The chart is handed to QChartView's constructor: QChartView(parent) makes a chart of its own,
+// and setChart() later would release that one without deleting it (ASan found it leaked).
+ParetoChartView::ParetoChartView(QWidget* parent) : QChartView(new QChart(), parent)
 {
-    auto* chart = new QChart();
+    QChart* chart = this->chart();  // owned by the view
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setTitle(tr("Pareto front: top-1 vs latency"));
     chart->legend()->setAlignment(Qt::AlignBottom);
-    setChart(chart);  // takes ownership
     setRenderHint(QPainter::Antialiasing);
 
     m_cloud = new QScatterSeries();

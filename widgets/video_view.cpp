@@ -4,8 +4,8 @@
 #include <QPainter>
 #include <cmath>
 
-#include "frame_image.h"
 #include "live/live_snapshot.h"
+#include "views/frame_image.h"
 
 namespace dofa {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "frame_image.h"
+#include "views/frame_image.h"
 
 namespace dofa {
 
