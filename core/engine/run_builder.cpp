@@ -143,7 +143,7 @@ BuiltRun buildRun(const RunConfig& config)
         if (config.platform == PlatformMode::None) {
             throw std::invalid_argument("a governor run needs a platform: discover or simulated");
         }
-    } else {
+    } else if (!config.secondLatencyMs) {
         (void)policyFromName(config.policy);  // a bad name fails before anything is opened
     }
     // Intra-op threads belong to the calling thread (OpenMP): the one that steps the run.

@@ -117,6 +117,8 @@ private Q_SLOTS:
         QVERIFY(!run.simulatedClock);
         QCOMPARE(run.manager->targets(0).latencyMs, std::optional<double>(5.0));
         QCOMPARE(run.manager->targets(1).latencyMs, std::optional<double>(9.0));
+        c.policy = "no such policy";  // not read for two lanes, as `dofa run --second-latency`
+        QCOMPARE(buildRun(c).pipeline->laneCount(), 2);
     }
 
     void governorIsWrittenAndRestoredWithTheRun()
