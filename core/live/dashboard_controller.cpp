@@ -12,7 +12,6 @@
 
 #include "engine/scenario.h"
 #include "engine/source_spec.h"
-#include "engine/telemetry_csv.h"
 #include "live/dashboard_exports.h"
 #include "live/dashboard_settings.h"
 #include "live/device_profiler.h"
@@ -23,8 +22,6 @@
 #include "live/worker_thread.h"
 #include "platform/thread_count_knob.h"
 #include "search/profile.h"
-#include "search/profile_csv.h"
-#include "supernet/atomic_file.h"
 #include "supernet/model_file.h"
 
 namespace dofa {

@@ -7,28 +7,9 @@
 #include "cli/cli.h"
 #include "cli_process.h"
 #include "engine/compute_device.h"
+#include "tiny_setup.h"
 
 using namespace dofa::test;
-
-namespace {
-
-/// A 12-image Fashion-MNIST look-alike test split in `dir` (the shipped model reads 28 x 28).
-void writeTestSplit(const QString& dir)
-{
-    const int n = 12;
-    QByteArray images =
-        QByteArray::fromHex("00000803") + bigEndian(n) + bigEndian(28) + bigEndian(28);
-    QByteArray labels = QByteArray::fromHex("00000801") + bigEndian(n);
-    for (int i = 0; i < n; ++i) {
-        for (int k = 0; k < 28 * 28; ++k)
-            images.append(static_cast<char>((k * (i % 10 + 1)) % 256));
-        labels.append(static_cast<char>(i % 10));
-    }
-    writeGz(dir + "/t10k-images-idx3-ubyte.gz", images);
-    writeGz(dir + "/t10k-labels-idx1-ubyte.gz", labels);
-}
-
-}  // namespace
 
 class TestCliDevice : public QObject
 {
@@ -44,7 +25,7 @@ private Q_SLOTS:
     void cpuRuns()
     {
         QTemporaryDir dir;
-        writeTestSplit(dir.path());
+        writeSplit(dir.path(), "t10k", 12);
         const CliRun r = dofaRun({"run", "--device", "cpu", "--data", dir.path(), "--threads", "1",
                                   "--frames", "6", "--platform", "none", "-q"});
         QVERIFY2(r.code == dofa::kExitOk, qPrintable(r.err + r.out));

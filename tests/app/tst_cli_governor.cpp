@@ -8,27 +8,11 @@
 
 #include "cli/cli.h"
 #include "cli_process.h"
+#include "tiny_setup.h"
 
 using namespace dofa::test;
 
 namespace {
-
-/// A 40-image Fashion-MNIST look-alike test split in `dir` (the shipped model reads 28 x 28).
-void writeTestSplit(const QString& dir)
-{
-    const int n = 40;
-    QByteArray images =
-        QByteArray::fromHex("00000803") + bigEndian(n) + bigEndian(28) + bigEndian(28);
-    QByteArray labels = QByteArray::fromHex("00000801") + bigEndian(n);
-    for (int i = 0; i < n; ++i) {
-        for (int k = 0; k < 28 * 28; ++k) {
-            images.append(static_cast<char>((k * (i % 10 + 1)) % 256));
-        }
-        labels.append(static_cast<char>(i % 10));
-    }
-    writeGz(dir + "/t10k-images-idx3-ubyte.gz", images);
-    writeGz(dir + "/t10k-labels-idx1-ubyte.gz", labels);
-}
 
 /// The `level` column of a telemetry CSV, one entry per frame.
 QStringList levelsOf(const QString& csv)
@@ -80,7 +64,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, governor);
         QTemporaryDir dir;
-        writeTestSplit(dir.path());
+        writeSplit(dir.path(), "t10k", 40);
         QFile scn(dir.filePath("s.scn"));
         QVERIFY(scn.open(QIODevice::WriteOnly));
         // A target no level meets: any managing policy falls back to the fastest level (by the
