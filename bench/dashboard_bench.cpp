@@ -27,14 +27,14 @@
 
 #include <torch/torch.h>
 
-#include "engine/dynamic_model.h"
-#include "engine/inference_pipeline.h"
-#include "engine/source_factory.h"
 #include "live/dashboard_controller.h"
 #include "main_window.h"
+#include "model/dynamic_model.h"
 #include "resident_memory.h"
+#include "run/inference_pipeline.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
+#include "sources/source_factory.h"
 #include <sys/resource.h>
 
 using namespace dofa;

@@ -18,7 +18,7 @@
 
 #include <torch/torch.h>
 
-#include "engine/dynamic_model.h"
+#include "model/dynamic_model.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
 #include "search/latency_meter.h"

@@ -21,17 +21,17 @@
 #include <torch/torch.h>
 
 #include "data/fashion_mnist.h"
-#include "engine/dataset_replay_source.h"
-#include "engine/dynamic_model.h"
-#include "engine/inference_pipeline.h"
-#include "engine/inference_threads.h"
-#include "engine/scenario.h"
-#include "engine/simulated_operating_points.h"
+#include "model/dynamic_model.h"
+#include "model/inference_threads.h"
 #include "platform/platform.h"
 #include "platform/simulated_board.h"
+#include "run/inference_pipeline.h"
+#include "run/scenario.h"
+#include "run/simulated_operating_points.h"
 #include "runtime/energy_policy.h"
 #include "runtime/fixed_level_policy.h"
 #include "runtime/runtime_manager.h"
+#include "sources/dataset_replay_source.h"
 #include "supernet/model_file.h"
 
 using namespace dofa;

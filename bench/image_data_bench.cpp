@@ -23,8 +23,8 @@
 
 #include "data/folder_image_set.h"
 #include "data/image_folder.h"
-#include "engine/frame_converter.h"
-#include "engine/inference_threads.h"
+#include "model/inference_threads.h"
+#include "sources/frame_converter.h"
 #include "supernet/input_contract.h"
 #include "supernet/supernet.h"
 #include "train/evaluator.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// What glibc's malloc thresholds cost a forward pass (core/engine/inference_memory.h): the same
+// What glibc's malloc thresholds cost a forward pass (core/model/inference_memory.h): the same
 // sub-networks timed in child processes with glibc's default, dynamic thresholds and with
 // keepInferenceMemory()'s fixed ones, alternating, on 1 thread. A child is a fresh process, so
 // nothing freed before the timing raises the default threshold (as a long-running bench would).
@@ -13,8 +13,8 @@
 
 #include <torch/torch.h>
 
-#include "engine/inference_memory.h"
-#include "engine/inference_threads.h"
+#include "model/inference_memory.h"
+#include "model/inference_threads.h"
 #include "search/latency_meter.h"
 #include "supernet/model_file.h"
 #include "supernet/supernet.h"

@@ -23,7 +23,7 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/torch.h>
 
-#include "engine/inference_threads.h"
+#include "model/inference_threads.h"
 #include "supernet/model_file.h"
 #include "supernet/static_subnet.h"
 #include "supernet/supernet.h"

@@ -26,9 +26,9 @@
 #include <opencv2/dnn.hpp>
 #include <torch/torch.h>
 
-#include "engine/dynamic_model.h"
-#include "engine/inference_threads.h"
 #include "export/onnx_writer.h"
+#include "model/dynamic_model.h"
+#include "model/inference_threads.h"
 #include "supernet/model_file.h"
 
 using namespace dofa;

@@ -25,15 +25,15 @@
 #include <torch/torch.h>
 
 #include "data/fashion_mnist.h"
-#include "engine/dataset_replay_source.h"
-#include "engine/dynamic_model.h"
-#include "engine/inference_pipeline.h"
-#include "engine/inference_threads.h"
-#include "engine/scenario.h"
+#include "model/dynamic_model.h"
+#include "model/inference_threads.h"
+#include "run/inference_pipeline.h"
+#include "run/scenario.h"
 #include "runtime/energy_policy.h"
 #include "runtime/lookup_table_policy.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
+#include "sources/dataset_replay_source.h"
 #include "supernet/model_file.h"
 
 using namespace dofa;

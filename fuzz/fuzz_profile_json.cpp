@@ -6,8 +6,8 @@
 #include <QJsonObject>
 #include <exception>
 
-#include "engine/dynamic_model.h"
 #include "fuzz_support.h"
+#include "model/dynamic_model.h"
 #include "search/profile.h"
 #include "supernet/supernet_spec.h"
 

@@ -6,8 +6,8 @@
 #include <exception>
 #include <sstream>
 
-#include "engine/scenario.h"
 #include "fuzz_support.h"
+#include "run/scenario.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

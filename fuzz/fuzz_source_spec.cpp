@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <exception>
 
-#include "engine/source_spec.h"
 #include "fuzz_support.h"
+#include "sources/source_spec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -28,7 +28,7 @@ enum SourceKind { kDataset = 0, kCamera = 1, kFile = 2, kGStreamer = 3, kFolder 
 /// Each kind's SourceSpec prefix, in the picker's order.
 const char* const kSourcePrefixes[] = {"dataset:", "camera:", "file:", "gst:", "folder:"};
 
-/// Splits a SourceSpec text into the picker's kind and value (see engine/source_spec.h).
+/// Splits a SourceSpec text into the picker's kind and value (see core/sources/source_spec.h).
 std::pair<int, QString> splitSource(const QString& text)
 {
     const QString t = text.trimmed();

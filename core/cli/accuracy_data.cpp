@@ -13,7 +13,7 @@
 #include "data/image_loader.h"
 #include "data/model_image_folder.h"
 #include "data/tensor_image_set.h"
-#include "engine/frame_converter.h"
+#include "sources/frame_converter.h"
 #include "train/augmented_tensor_set.h"
 
 namespace dofa {

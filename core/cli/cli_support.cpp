@@ -11,8 +11,8 @@
 
 #include <torch/torch.h>
 
-#include "engine/inference_threads.h"
 #include "live/shipped_files.h"
+#include "model/inference_threads.h"
 #include "platform/platform_mode.h"
 
 namespace dofa {

@@ -10,8 +10,6 @@
 
 #include <torch/torch.h>
 
-#include "engine/scenario.h"
-#include "engine/source_spec.h"
 #include "live/dashboard_exports.h"
 #include "live/dashboard_settings.h"
 #include "live/device_profiler.h"
@@ -21,7 +19,9 @@
 #include "live/shipped_files.h"
 #include "live/worker_thread.h"
 #include "platform/thread_count_knob.h"
+#include "run/scenario.h"
 #include "search/profile.h"
+#include "sources/source_spec.h"
 #include "supernet/model_file.h"
 
 namespace dofa {

@@ -3,8 +3,8 @@
 
 #include <stdexcept>
 
-#include "engine/frame_record.h"
-#include "engine/telemetry_csv.h"
+#include "run/frame_record.h"
+#include "run/telemetry_csv.h"
 #include "search/profile.h"
 #include "search/profile_csv.h"
 #include "supernet/atomic_file.h"

@@ -9,7 +9,7 @@
 
 #include <torch/torch.h>
 
-#include "engine/inference_threads.h"
+#include "model/inference_threads.h"
 #include "search/latency_meter.h"
 #include "search/pareto.h"
 #include "supernet/model_file.h"

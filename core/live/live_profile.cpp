@@ -4,7 +4,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "engine/dynamic_model.h"
+#include "model/dynamic_model.h"
 #include "runtime/level_table.h"
 #include "search/profile.h"
 

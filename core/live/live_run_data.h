@@ -12,9 +12,9 @@
 
 #include <opencv2/core/mat.hpp>
 
-#include "engine/frame_record.h"
-#include "engine/telemetry_ring.h"
 #include "live/live_snapshot.h"
+#include "run/frame_record.h"
+#include "run/telemetry_ring.h"
 
 namespace dofa {
 

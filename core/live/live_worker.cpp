@@ -11,18 +11,18 @@
 
 #include <torch/torch.h>
 
-#include "engine/competing_load.h"
-#include "engine/dynamic_model.h"
-#include "engine/inference_pipeline.h"
-#include "engine/inference_threads.h"
-#include "engine/latest_frame_source.h"
 #include "live/live_log.h"
+#include "model/dynamic_model.h"
+#include "model/inference_threads.h"
 #include "platform/affinity_knob.h"
 #include "platform/platform.h"
 #include "platform/platform_sampler.h"
 #include "platform/simulated_board.h"
+#include "run/competing_load.h"
+#include "run/inference_pipeline.h"
 #include "runtime/policy.h"
 #include "runtime/runtime_manager.h"
+#include "sources/latest_frame_source.h"
 
 namespace dofa {
 

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/run_builder.h"
-#include "engine/scenario.h"
 #include "live/live_run_data.h"
+#include "run/run_builder.h"
+#include "run/scenario.h"
 #include "search/profile.h"
 
 namespace dofa {

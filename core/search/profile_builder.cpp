@@ -12,8 +12,8 @@
 #include <stdexcept>
 
 #include "accuracy_predictor.h"
-#include "engine/inference_threads.h"
 #include "latency_table.h"
+#include "model/inference_threads.h"
 #include "pareto.h"
 #include "supernet/static_subnet.h"
 

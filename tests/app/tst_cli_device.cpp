@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli_process.h"
-#include "engine/compute_device.h"
+#include "model/compute_device.h"
 #include "tiny_setup.h"
 
 using namespace dofa::test;

@@ -16,8 +16,8 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "engine/dynamic_model.h"
 #include "export/onnx_writer.h"
+#include "model/dynamic_model.h"
 #include "supernet/static_subnet.h"
 #include "supernet/supernet.h"
 

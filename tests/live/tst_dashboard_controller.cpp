@@ -11,10 +11,10 @@
 #include <opencv2/videoio.hpp>
 
 #include "../platform/fixture_tree.h"
-#include "engine/telemetry_csv.h"
 #include "live/dashboard_controller.h"
 #include "live/shipped_files.h"
 #include "live_fixtures.h"
+#include "run/telemetry_csv.h"
 #include "search/profile.h"
 #include "supernet/model_file.h"
 

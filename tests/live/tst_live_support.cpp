@@ -8,20 +8,20 @@
 #include <stdexcept>
 #include <thread>
 
-#include "engine/dynamic_model.h"
-#include "engine/inference_pipeline.h"
-#include "engine/latest_frame_source.h"
-#include "engine/source_factory.h"
-#include "engine/telemetry_ring.h"
 #include "live/live_profile.h"
 #include "live/pareto_plane.h"
 #include "live/series_decimation.h"
 #include "live/shipped_files.h"
 #include "live/worker_thread.h"
 #include "live_fixtures.h"
+#include "model/dynamic_model.h"
+#include "run/inference_pipeline.h"
+#include "run/telemetry_ring.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
 #include "search/profile.h"
+#include "sources/latest_frame_source.h"
+#include "sources/source_factory.h"
 #include "supernet/model_file.h"
 
 using namespace dofa;

@@ -14,9 +14,9 @@
 #include <torch/torch.h>
 
 #include "data/tensor_image_set.h"
-#include "engine/frame_record.h"
-#include "engine/telemetry_csv.h"
 #include "export/onnx_writer.h"
+#include "run/frame_record.h"
+#include "run/telemetry_csv.h"
 #include "search/accuracy_evaluator.h"
 #include "search/profile.h"
 #include "search/profile_csv.h"

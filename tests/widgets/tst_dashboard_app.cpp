@@ -9,7 +9,7 @@
 #include <QTest>
 #include <set>
 
-#include "engine/compute_device.h"
+#include "model/compute_device.h"
 
 namespace {
 
