@@ -396,9 +396,9 @@ int cmdRun(const QStringList& args)
             if (csv) {
                 csv->write(r);
             }
-            if (!quiet && !r.decision.empty()) {
+            if (!quiet && !r.decisions.empty()) {
                 std::printf("%8.3f s  frame %lld  model %d: %s\n", r.tSeconds,
-                            static_cast<long long>(r.frame), r.model, r.decision.c_str());
+                            static_cast<long long>(r.frame), r.model, r.decisionText().c_str());
             }
         }
         if ((frameLimit > 0 && pipeline.rounds() >= frameLimit) ||

@@ -132,8 +132,10 @@ void LiveWorker::openRun(const RunConfig& config)
             m_latest->stop();
         }
     }
-    m_decisionsSeen = 0;
-    pushDecisions();
+    // The start decisions are the run's, before its first frame; later ones come with frames.
+    for (const Decision& start : m_run.manager->history()) {
+        pushDecision(start, 0);
+    }
     publishTargets();
     std::lock_guard<std::mutex> lock(m_data->mutex);
     m_data->state.level = m_run.manager->level();
@@ -210,31 +212,11 @@ void LiveWorker::step()
     LiveRunData& d = *m_data;
     const auto* latest = static_cast<const LatestFrameSource*>(&m_run.pipeline->source(0));
     d.framesDropped.store(latest->framesDropped());
-    for (const FrameRecord& r : records) {
-        d.framesDone.fetch_add(1);
-        if (r.hasLabel()) {
-            d.labelled.fetch_add(1);
-            if (r.correct()) {
-                d.correct.fetch_add(1);
-            }
-        }
-        LiveFramePoint p;
-        p.t = r.tSeconds;
-        p.latencyMs = r.latencyMs;
-        p.level = r.level;
-        p.targetMs = r.targetLatencyMs ? *r.targetLatencyMs : nan();
-        const std::int64_t labelled = d.labelled.load();
-        p.runningTop1 = labelled > 0 ? 100.0 * static_cast<double>(d.correct.load()) /
-                                           static_cast<double>(labelled)
-                                     : nan();
-        d.points.push(p);
-        d.recording.push(r);
-    }
     if (!records.empty()) {
-        const FrameRecord& r = records.back();
+        const FrameRecord& r = records.front();  // the one model a dashboard runs
         std::lock_guard<std::mutex> lock(d.mutex);
         auto& st = d.state;
-        st.image = m_run.pipeline->lastImage(0);
+        st.image = r.image;
         st.frameIndex = r.frame;
         st.label = r.label;
         st.topClass = r.topClass;
@@ -253,8 +235,29 @@ void LiveWorker::step()
                 library >= 0 ? QString::fromStdString(table.library(library).name) : QString();
         }
     }
-    if (m_run.manager->decisionCount() != m_decisionsSeen) {
-        pushDecisions();
+    for (FrameRecord& r : records) {
+        for (const Decision& decision : r.decisions) {
+            pushDecision(decision, r.frame);
+        }
+        d.framesDone.fetch_add(1);
+        if (r.hasLabel()) {
+            d.labelled.fetch_add(1);
+            if (r.correct()) {
+                d.correct.fetch_add(1);
+            }
+        }
+        LiveFramePoint p;
+        p.t = r.tSeconds;
+        p.latencyMs = r.latencyMs;
+        p.level = r.level;
+        p.targetMs = r.targetLatencyMs ? *r.targetLatencyMs : nan();
+        const std::int64_t labelled = d.labelled.load();
+        p.runningTop1 = labelled > 0 ? 100.0 * static_cast<double>(d.correct.load()) /
+                                           static_cast<double>(labelled)
+                                     : nan();
+        d.points.push(p);
+        r.image.release();  // the ring keeps 20,000 rows for the CSV, not their frames
+        d.recording.push(std::move(r));
     }
     publishSamples();
     m_stepQueued = true;
@@ -284,26 +287,17 @@ QString LiveWorker::placementText() const
     return text;
 }
 
-void LiveWorker::pushDecisions()
+void LiveWorker::pushDecision(const Decision& decision, std::int64_t frame)
 {
-    const std::uint64_t total = m_run.manager->decisionCount();
-    const std::vector<Decision> history = m_run.manager->history();
-    const auto fresh = static_cast<size_t>(total - m_decisionsSeen);
-    const std::int64_t frame =
-        m_run.pipeline ? std::max<std::int64_t>(0, m_run.pipeline->rounds() - 1) : 0;
-    for (size_t k = history.size() - std::min(fresh, history.size()); k < history.size(); ++k) {
-        const Decision& dec = history[k];
-        LiveDecision ld;
-        // Decision::tNs is the manager's clock, the steady clock as the pipeline's; the start
-        // decision comes before the pipeline's first frame.
-        ld.tSeconds = m_run.pipeline ? std::max(0.0, m_run.pipeline->secondsAt(dec.tNs)) : 0.0;
-        ld.frame = frame;
-        ld.fromLevel = dec.fromLevel;
-        ld.toLevel = dec.toLevel;
-        ld.reason = QString::fromStdString(dec.reason);
-        m_data->decisions.push(ld);
-    }
-    m_decisionsSeen = total;
+    LiveDecision ld;
+    // Decision::tNs is the manager's clock, the steady clock as the pipeline's; the start
+    // decision comes before the pipeline's first frame.
+    ld.tSeconds = std::max(0.0, m_run.pipeline->secondsAt(decision.tNs));
+    ld.frame = frame;
+    ld.fromLevel = decision.fromLevel;
+    ld.toLevel = decision.toLevel;
+    ld.reason = QString::fromStdString(decision.reason);
+    m_data->decisions.push(ld);
 }
 
 void LiveWorker::publishSamples()
@@ -377,8 +371,8 @@ void LiveWorker::setPolicy(const QString& name)
     try {
         // On the SIMULATED board the energy policy needs a table with clock points: the
         // controller restarts the run for that switch instead of calling this.
+        // Its decision reaches the timeline with the next frame (FrameRecord::decisions).
         m_run.manager->setPolicy(policyFromName(name.toStdString()));
-        pushDecisions();
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromStdString(e.what()));
     }

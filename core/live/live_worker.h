@@ -73,7 +73,8 @@ private:
     void endRun();
     void publishKnobs();
     void publishTargets();
-    void pushDecisions();
+    /// One decision of the manager to the timeline, as of frame `frame`.
+    void pushDecision(const Decision& decision, std::int64_t frame);
     /// LiveSnapshot::placement of the running model, read on this (the model's) thread.
     [[nodiscard]] QString placementText() const;
     void setRunning(bool running);
@@ -86,7 +87,6 @@ private:
     std::atomic<bool> m_abort{false};
     std::atomic<int> m_wantedGeneration{0};
     bool m_stepQueued = false;
-    std::uint64_t m_decisionsSeen = 0;
     std::pair<int, int> m_placedChoice{-1, -1};  ///< (level, operating point) placementText() saw
 
     std::uint64_t m_samplesSeen = 0;  ///< the pipeline sampler's count published so far

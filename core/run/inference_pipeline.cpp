@@ -66,6 +66,7 @@ InferencePipeline::InferencePipeline(std::vector<PipelineLane> lanes, RuntimeMan
         m_lanes.push_back(std::move(state));
     }
     m_appliedOperatingPoint.assign(m_lanes.size(), -1);
+    m_decisionsReported = m_manager.decisionCount();
     m_callerThreads = inferenceThreads().intraOp;
     if (m_platform) {
         m_board = m_platform->simulatedBoard();
@@ -132,12 +133,13 @@ double InferencePipeline::secondsAt(std::int64_t ns) const
 
 void InferencePipeline::runLane(LaneState& state)
 {
-    LaneResult r;
+    LaneResult result;
+    FrameRecord& r = result.record;
     try {
         Frame frame;
-        r.ok = state.lane.source->next(frame);
-        if (r.ok) {
-            state.image = frame.image;
+        result.ok = state.lane.source->next(frame);
+        if (result.ok) {
+            r.image = frame.image;
             r.label = frame.label;
             r.level = state.lane.model->level();
             // The latency is what the model costs per frame: conversion, preprocessing, the
@@ -173,16 +175,16 @@ void InferencePipeline::runLane(LaneState& state)
                 m_board->injectDelay(std::chrono::nanoseconds(nowNs() - start),
                                      SimulatedBoard::Processor::Cpu);
             }
-            r.endNs = nowNs();
-            r.latencyMs = static_cast<double>(r.endNs - start) * 1e-6;
+            result.endNs = nowNs();
+            r.latencyMs = static_cast<double>(result.endNs - start) * 1e-6;
             if (m_latencyScript) {
                 r.latencyMs = m_latencyScript(state.index, r.level, r.latencyMs);
             }
         }
     } catch (...) {
-        r.error = std::current_exception();
+        result.error = std::current_exception();
     }
-    state.result = r;
+    state.result = std::move(result);
 }
 
 void InferencePipeline::laneLoop(LaneState& state)
@@ -253,39 +255,32 @@ bool InferencePipeline::step(std::vector<FrameRecord>& out)
     }
 
     const size_t first = out.size();
-    bool changed = false;
-    const std::uint64_t decisionsBefore = m_manager.decisionCount();
+    // A decision taken between rounds (a new policy) has not been applied to the models yet.
+    bool changed = m_manager.decisionCount() != m_decisionsReported;
     for (size_t i = 0; i < m_lanes.size(); ++i) {
-        const LaneResult& r = m_lanes[i]->result;
-        FrameRecord rec;
+        LaneResult& r = m_lanes[i]->result;
+        FrameRecord& rec = out.emplace_back(std::move(r.record));
         rec.frame = round - 1;
         rec.model = static_cast<int>(i);
         rec.tSeconds = static_cast<double>(r.endNs - m_startNs) * 1e-9;
-        rec.level = r.level;
-        rec.latencyMs = r.latencyMs;
-        rec.label = r.label;
-        rec.predicted = r.predicted;
-        rec.topClass = r.topClass;
-        rec.topScore = r.topScore;
         rec.targetLatencyMs = m_manager.targets(static_cast<int>(i)).latencyMs;
         rec.load = m_load ? m_load->description() : std::string();
         readPlatform(rec);
         changed = m_manager.observe(
-                      FrameObservation{r.endNs, r.latencyMs, r.level, static_cast<int>(i)}) ||
+                      FrameObservation{r.endNs, rec.latencyMs, rec.level, static_cast<int>(i)}) ||
                   changed;
-        out.push_back(std::move(rec));
     }
-    if (m_manager.decisionCount() != decisionsBefore) {
+    if (m_manager.decisionCount() != m_decisionsReported) {
         // Only when something was decided: history() copies, the steady path must not.
         const std::vector<Decision> history = m_manager.history();
-        const auto fresh = static_cast<size_t>(m_manager.decisionCount() - decisionsBefore);
+        const auto fresh = static_cast<size_t>(m_manager.decisionCount() - m_decisionsReported);
         for (size_t k = history.size() - std::min(fresh, history.size()); k < history.size(); ++k) {
             const Decision& d = history[k];
-            FrameRecord& rec = out[first + static_cast<size_t>(d.model)];
-            rec.decision += (rec.decision.empty() ? "" : "; ") + d.reason;
+            out[first + static_cast<size_t>(d.model)].decisions.push_back(d);
             qCDebug(lcRun, "round %lld, model %d: %s", static_cast<long long>(m_round), d.model,
                     d.reason.c_str());
         }
+        m_decisionsReported = m_manager.decisionCount();
     }
     for (size_t i = 0; i < m_lanes.size(); ++i) {
         FrameRecord& rec = out[first + i];

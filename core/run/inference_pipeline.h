@@ -1,20 +1,16 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <opencv2/core/mat.hpp>
 
 #include "platform/result.h"
 #include "run/frame_record.h"
@@ -69,8 +65,9 @@ public:
     ~InferencePipeline();
 
     /// One round: a frame per lane, run concurrently, then the manager's decisions applied.
-    /// Appends one record per lane to `out`. Returns false (appending nothing) when a source
-    /// has ended. Throws what a source or a forward threw.
+    /// Appends one record per lane to `out`, with the frame's image and the decisions the
+    /// manager took since the previous round (FrameRecord::decisions). Returns false (appending
+    /// nothing) when a source has ended. Throws what a source or a forward threw.
     bool step(std::vector<FrameRecord>& out);
 
     /// A run command: targets go to the manager (taking effect on the next frame), loads start
@@ -86,9 +83,6 @@ public:
     [[nodiscard]] std::int64_t rounds() const { return m_round; }
     /// The competing load running now, or null.
     [[nodiscard]] const CompetingLoad* load() const { return m_load.get(); }
-    /// The image of lane `lane`'s newest frame as its source delivered it (empty before the
-    /// first frame). Frames own their pixels, so the Mat may be shared and kept read-only.
-    [[nodiscard]] cv::Mat lastImage(int lane) const { return m_lanes.at(lane)->image; }
     /// Latency of a frame of `lane` at `level` that really took `measuredMs`.
     using LatencyScript = std::function<double(int lane, int level, double measuredMs)>;
     /// From now on every frame still runs for real, but the latency handed to the manager and
@@ -114,15 +108,11 @@ public:
     [[nodiscard]] const std::vector<std::string>& knobProblems() const { return m_knobProblems; }
 
 private:
+    /// What a lane's thread made of its frame; step() completes the record.
     struct LaneResult
     {
         bool ok = false;  ///< false: the source ended
-        int label = -1;
-        int predicted = -1;
-        std::array<int, 3> topClass{{-1, -1, -1}};
-        std::array<float, 3> topScore{{0.f, 0.f, 0.f}};
-        int level = 0;
-        double latencyMs = 0;
+        FrameRecord record;
         std::int64_t endNs = 0;
         std::exception_ptr error;
     };
@@ -132,7 +122,6 @@ private:
         FrameConverter converter;
         int index = 0;  ///< the lane's number
         LaneResult result;
-        cv::Mat image;       ///< newest frame's image (lastImage)
         std::thread thread;  ///< lanes >= 1
         std::int64_t requestedRound = 0;
         std::int64_t finishedRound = 0;
@@ -163,6 +152,9 @@ private:
     LatencyScript m_latencyScript;
     std::int64_t m_startNs = 0;
     std::int64_t m_round = 0;
+    /// The manager's decisionCount() already handed out in records; those before the first
+    /// round (the start) are the run's, read from the manager by whoever built it.
+    std::uint64_t m_decisionsReported = 0;
 
     std::mutex m_mutex;
     std::condition_variable m_wake, m_done;

@@ -82,7 +82,7 @@ void TelemetryCsvWriter::write(const FrameRecord& r)
     row += ',' + opt(r.powerMw, "%.1f") + ',' + opt(r.cpuFreqKhz, "%.0f") + ',' + quoted(r.load) +
            ',' + std::to_string(r.nextLevel) + ',';
     std::snprintf(buf, sizeof buf, "%.4f,%d,", r.switchMs, r.switchCached ? 1 : 0);
-    row += buf + quoted(r.decision) + '\n';
+    row += buf + quoted(r.decisionText()) + '\n';
     m_file.write(row);
 }
 

@@ -28,7 +28,9 @@
 #include "run/scenario.h"
 #include "run/simulated_operating_points.h"
 #include "runtime/energy_policy.h"
+#include "runtime/fixed_level_policy.h"
 #include "runtime/joint_policy.h"
+#include "runtime/lookup_table_policy.h"
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
 #include "sources/dataset_replay_source.h"
@@ -82,7 +84,7 @@ QString levelPath(const std::vector<FrameRecord>& r)
                          .arg(f.frame)
                          .arg(f.level)
                          .arg(f.nextLevel)
-                         .arg(QString::fromStdString(f.decision));
+                         .arg(QString::fromStdString(f.decisionText()));
         }
     }
     return parts.join("; ");
@@ -267,6 +269,42 @@ private Q_SLOTS:
         // Lifted: the most accurate level again at once, and it stays there.
         QCOMPARE(r[201].level, top);
         QCOMPARE(changesBetween(r, 201, 300), 0);
+    }
+
+    void recordsCarryTheFrameAndTheDecisions()
+    {
+        // The fixed policy holds the top level under a new target; the lookup policy, taking
+        // over between two rounds, decides level 0 for it at once. That decision comes with the
+        // next round's record, structured, and the model has switched by the round after.
+        ScriptedWorld world({m_profiledMs});
+        std::vector<PipelineLane> lanes;
+        lanes.push_back(lane(0));
+        RuntimeManager manager(lanes[0].model->levelTable(), Targets{},
+                               std::make_unique<FixedLevelPolicy>("test"), scriptedClock(world));
+        InferencePipeline pipe(std::move(lanes), manager);
+        pipe.scriptLatencies(world.script());
+        const int top = static_cast<int>(m_profiledMs.size()) - 1;
+        QCOMPARE(manager.level(), top);
+        std::vector<FrameRecord> r = runFrames(pipe, 2, {{1, "latency 3"}});
+        QCOMPARE(r.size(), size_t{2});
+        QVERIFY(r[0].decisions.empty());  // the start decision is the run's, not a frame's
+        QCOMPARE(r[0].image.rows, 28);    // the frame the source delivered, for the live view
+        QCOMPARE(r[0].image.cols, 28);
+        QVERIFY(r[1].image.data != r[0].image.data);
+        QCOMPARE(r[1].nextLevel, top);
+        manager.setPolicy(std::make_unique<LookupTablePolicy>());
+        QCOMPARE(manager.level(), 0);
+        QVERIFY(pipe.step(r));
+        QCOMPARE(r[2].level, top);
+        QCOMPARE(r[2].decisions.size(), size_t{1});
+        QCOMPARE(r[2].decisions[0].cause, DecisionCause::PolicySwitch);
+        QCOMPARE(r[2].decisions[0].fromLevel, top);
+        QCOMPARE(r[2].decisions[0].toLevel, 0);
+        QCOMPARE(r[2].decisionText(), r[2].decisions[0].reason);
+        QCOMPARE(r[2].nextLevel, 0);
+        QVERIFY(pipe.step(r));
+        QCOMPARE(r[3].level, 0);
+        QVERIFY(r[3].decisions.empty());
     }
 
     void loadSlowsLargeLevelsMost_data()

@@ -146,7 +146,8 @@ private Q_SLOTS:
             r.topClass = {3, 5, -1};  // a model with two classes
             r.topScore = {0.75f, 0.25f, 0.f};
             r.nextLevel = 1;
-            r.decision = "p50 1.25 ms > target 1 ms, \"step\"";
+            r.decisions.push_back(Decision{});
+            r.decisions.back().reason = "p50 1.25 ms > target 1 ms, \"step\"";
             w.write(r);
             QVERIFY(QFile::exists(QString::fromStdString(path + ".part")));
             QVERIFY(!QFile::exists(QString::fromStdString(path)));
@@ -162,6 +163,17 @@ private Q_SLOTS:
         QVERIFY(lines[1].contains(",1.2500,1.000,0,3,3,1,3,0.7500,5,0.2500,,,"));
         QVERIFY(lines[1].endsWith("\"p50 1.25 ms > target 1 ms, \"\"step\"\"\""));
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, TelemetryCsvWriter("/nonexistent/dir/t.csv"));
+    }
+
+    void decisionTextJoinsTheFramesDecisions()
+    {
+        FrameRecord r;
+        QCOMPARE(r.decisionText(), std::string());
+        for (const char* reason : {"targets: latency 5 ms", "p50 6 ms > target 5 ms"}) {
+            r.decisions.push_back(Decision{});
+            r.decisions.back().reason = reason;
+        }
+        QCOMPARE(r.decisionText(), std::string("targets: latency 5 ms; p50 6 ms > target 5 ms"));
     }
 
     void summaryCountsFramesTargetsAccuracyAndChanges()

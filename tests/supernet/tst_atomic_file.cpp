@@ -168,7 +168,8 @@ FrameRecord telemetryRow(std::int64_t frame)
     r.topClass = {1, 2, 3};
     r.topScore = {0.5f, 0.3f, 0.2f};
     r.nextLevel = r.level;
-    r.decision = "hold, \"within target\"";
+    r.decisions.push_back(Decision{});
+    r.decisions.back().reason = "hold, \"within target\"";
     return r;
 }
 
