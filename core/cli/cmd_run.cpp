@@ -260,24 +260,15 @@ int cmdRun(const QStringList& args)
     config.platform = *platformMode;
     if (p.isSet(kGovernor)) {
         config.governor = p.value(kGovernor).toStdString();
-        if (!SimulatedGovernor::fromName(*config.governor)) {
-            throw UsageError("--governor '" + *config.governor +
-                             "': expected performance, schedutil, ondemand or powersave");
-        }
         if (p.isSet(kPolicy)) {
             throw UsageError("--governor leaves the level fixed: it takes no --policy");
         }
-        if (config.platform == PlatformMode::None) {
-            throw UsageError("--governor needs a platform: --platform discover or simulated");
-        }
     }
     config.policy = p.value(kPolicy).toStdString();
-    if (!config.governor && !config.secondLatencyMs) {
-        try {
-            (void)policyFromName(config.policy);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(std::string("--") + e.what());
-        }
+    try {
+        checkRunChoices(config);  // its messages start with the option's name
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--") + e.what());
     }
 
     // The model file and profile are read once; each lane gets its own supernet from them.

@@ -129,11 +129,8 @@ std::unique_ptr<Policy> runPolicy(const RunConfig& config, const Platform* platf
 
 }  // namespace
 
-BuiltRun buildRun(const RunConfig& config)
+void checkRunChoices(const RunConfig& config)
 {
-    if (!config.model) {
-        throw std::invalid_argument("no model to run");
-    }
     if (config.governor) {
         if (!SimulatedGovernor::fromName(*config.governor)) {
             throw std::invalid_argument("governor '" + *config.governor +
@@ -141,11 +138,19 @@ BuiltRun buildRun(const RunConfig& config)
                                         "powersave");
         }
         if (config.platform == PlatformMode::None) {
-            throw std::invalid_argument("a governor run needs a platform: discover or simulated");
+            throw std::invalid_argument("governor needs a platform: discover or simulated");
         }
     } else if (!config.secondLatencyMs) {
-        (void)policyFromName(config.policy);  // a bad name fails before anything is opened
+        (void)policyFromName(config.policy);  // two lanes are chosen jointly, not by name
     }
+}
+
+BuiltRun buildRun(const RunConfig& config)
+{
+    if (!config.model) {
+        throw std::invalid_argument("no model to run");
+    }
+    checkRunChoices(config);  // a bad name fails before anything is opened
     // Intra-op threads belong to the calling thread (OpenMP): the one that steps the run.
     setInferenceThreads(std::max(1, config.threads));
 

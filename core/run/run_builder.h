@@ -76,6 +76,12 @@ struct BuiltRun
     bool simulatedClock = false;
 };
 
+/// The choices of `config` that need nothing opened: a governor's name and its platform, and the
+/// policy's name where one lane's policy is chosen by name. Throws std::invalid_argument whose
+/// message starts with the field's name as `dofa run` spells its option ("governor 'turbo':
+/// expected ...", "policy 'x': ..."). buildRun calls it first.
+void checkRunChoices(const RunConfig& config);
+
 /// The one place a run is put together, for both faces: `dofa run` and the dashboard's
 /// LiveWorker. Sets the calling thread's intra-op threads, opens the platform, one source and
 /// one DynamicModel per lane, the RuntimeManager with the policy (or the fixed level of a
