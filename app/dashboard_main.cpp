@@ -13,10 +13,10 @@
 
 #include "live/dashboard_controller.h"
 #include "live/dashboard_settings.h"
-#include "live/live_log.h"
 #include "main_window.h"
 #include "model/compute_device.h"
 #include "platform/platform_mode.h"
+#include "run/run_log.h"
 #ifdef DOFA_HAVE_QML
 #include "kiosk_window.h"
 #endif

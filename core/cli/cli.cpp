@@ -17,7 +17,7 @@
 
 #include "cli_support.h"
 #include "commands.h"
-#include "live/live_log.h"
+#include "run/run_log.h"
 
 namespace dofa {
 

@@ -11,9 +11,9 @@
 
 #include <torch/torch.h>
 
-#include "live/shipped_files.h"
 #include "model/inference_threads.h"
 #include "platform/platform_mode.h"
+#include "run/shipped_files.h"
 
 namespace dofa {
 

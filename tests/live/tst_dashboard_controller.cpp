@@ -12,8 +12,8 @@
 
 #include "../platform/fixture_tree.h"
 #include "live/dashboard_controller.h"
-#include "live/shipped_files.h"
 #include "live_fixtures.h"
+#include "run/shipped_files.h"
 #include "run/telemetry_csv.h"
 #include "search/profile.h"
 #include "supernet/model_file.h"

@@ -8,12 +8,12 @@
 
 #include <torch/torch.h>
 
-#include "live/shipped_files.h"
 #include "platform/knob.h"
 #include "platform/platform.h"
 #include "platform/simulated_board.h"
 #include "run/inference_pipeline.h"
 #include "run/run_builder.h"
+#include "run/shipped_files.h"
 #include "runtime/policy.h"
 #include "runtime/runtime_manager.h"
 #include "sources/frame_source.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "shipped_files.h"
+#include "run/shipped_files.h"
 
 #include <QCoreApplication>
 #include <QDir>
