@@ -291,6 +291,10 @@ ImageFolder ImageFolder::fromCsv(const std::string& dir, const std::string& csvP
             throw std::runtime_error(where + "empty " + (file.empty() ? "file" : "label") +
                                      " in '" + line + "'");
         }
+        if (file.find('\0') != std::string::npos) {
+            // The file system would read the name only up to it: "dir/\0x" names "dir/".
+            throw std::runtime_error(where + "the file name has a NUL byte");
+        }
         const std::string path = file[0] == '/' ? file : join(folder.m_root, file);
         std::error_code ec;
         if (!fs::exists(path, ec)) {
@@ -319,6 +323,10 @@ ImageFolder ImageFolder::fromCsv(const std::string& dir, const std::string& csvP
         if (count >= 0 && value >= count) {
             throw std::runtime_error(where + "label " + row.label + " is out of range (" +
                                      std::to_string(count) + " classes)");
+        }
+        if (value >= kMaxClasses) {
+            throw std::runtime_error(where + "label " + row.label + " is out of range (at most " +
+                                     std::to_string(kMaxClasses) + " classes)");
         }
         return value;
     };

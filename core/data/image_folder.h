@@ -56,6 +56,10 @@ public:
                             const std::vector<std::string>& knownClasses = {});
     static ImageFolder fromClassFolders(const std::string& dir,
                                         const std::vector<std::string>& knownClasses = {});
+    /// Integer labels without the model's class names make classes 0..the largest label; one
+    /// above this is refused instead of making that many classes (a typo, or a corrupt file).
+    static constexpr std::int64_t kMaxClasses = 100000;
+
     /// `csvPath` empty: DIR/labels.csv.
     static ImageFolder fromCsv(const std::string& dir, const std::string& csvPath = {},
                                const std::vector<std::string>& knownClasses = {});

@@ -201,6 +201,12 @@ private Q_SLOTS:
         expectError([&] { load(); }, {csv + ":1:", "negative"});
         writeText(csv, "a.jpg,7\n");
         expectError([&] { load(m_known); }, {csv + ":1:", "out of range (7 classes)"});
+        // Found by fuzzing (fuzz/regressions/image_folder_csv): without class names, a label of
+        // 10^14 made that many classes (a hang); a NUL byte cut the name down to the folder.
+        writeText(csv, "a.jpg,111111111111111\n");
+        expectError([&] { load(); }, {csv + ":1:", "out of range (at most 100000 classes)"});
+        writeText(csv, QByteArray("a.jpg\0x,1\n", 10));
+        expectError([&] { load(); }, {csv + ":1:", "NUL byte"});
         writeText(csv, "a.jpg,tiger\n");
         expectError([&] { load(m_known); }, {csv + ":1:", "'tiger' is not one of the model's"});
         writeText(csv, "# nothing\nfile,label\n");
