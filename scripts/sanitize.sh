@@ -20,6 +20,19 @@ case "$kind" in
         export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
         export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
         export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
+        # Under Xvfb, Qt Quick draws with Mesa's software GL driver (swrast_dri.so), which Mesa
+        # unloads when the X display closes, before LeakSanitizer looks. Two 56-byte blocks
+        # that the driver's globals still point to then look leaked, from an "<unknown
+        # module>" that no suppression can name. Qt's own qmltestrunner showing a plain
+        # Rectangle reports the same two blocks, so dofa's code is not involved. With the
+        # driver kept loaded (preloaded after the ASan runtime, which must come first), the
+        # blocks are reachable and nothing is reported. Only the dashboard that
+        # tst_dashboard_app starts gets the preload, not xvfb-run or Xvfb.
+        dri=$(ls /usr/lib/*/dri/swrast_dri.so 2> /dev/null | head -1 || true)
+        asan_runtime=$(gcc -print-file-name=libasan.so)
+        if [ -n "$dri" ] && [ -e "$asan_runtime" ]; then
+            export DOFA_TEST_DASHBOARD_PRELOAD="$(readlink -f "$asan_runtime") $dri"
+        fi
         ;;
     tsan)
         preset=tsan
