@@ -64,6 +64,21 @@ inline Profile measuredProfile(const Supernet& net, const std::vector<std::strin
     return p;
 }
 
+/// Gives every level of `profile` one operating point per core in `cores`: 1 thread pinned
+/// there, with the level's profiled latency (the cores are alike when nothing else runs).
+inline void pinPerCore(Profile& profile, const std::vector<std::string>& cores)
+{
+    for (ProfileLevel& l : profile.levels) {
+        l.operatingPoints.clear();
+        for (const std::string& core : cores) {
+            ProfileOperatingPoint point;
+            point.knobs = {{"app.threads", "1"}, {"app.affinity", core}};
+            point.latency = l.latency;
+            l.operatingPoints.push_back(point);
+        }
+    }
+}
+
 /// A profile of levelArchTexts() with declared latencies (2, 3, 4, 5 ms) and top-1 (82..85 %):
 /// for tests about the cache and the backends, not about timing.
 inline Profile declaredProfile(const SupernetSpec& spec)

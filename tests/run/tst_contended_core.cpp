@@ -48,13 +48,7 @@ private Q_SLOTS:
         // One library per core: the same profiled latency on both (the cores are alike when
         // nothing else runs).
         const std::string coreA = std::to_string(cpus[0]), coreB = std::to_string(cpus[1]);
-        for (ProfileLevel& l : profile.levels) {
-            ProfileOperatingPoint a, b;
-            a.knobs = {{"app.threads", "1"}, {"app.affinity", coreA}};
-            b.knobs = {{"app.threads", "1"}, {"app.affinity", coreB}};
-            a.latency = b.latency = l.latency;
-            l.operatingPoints = {a, b};
-        }
+        test::pinPerCore(profile, {coreA, coreB});
         const double topMs = profile.levels.back().latency.p50;
         qInfo("profiled p50: level 0 %.2f ms, level 1 %.2f ms", profile.levels.front().latency.p50,
               topMs);

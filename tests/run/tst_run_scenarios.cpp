@@ -477,13 +477,7 @@ private Q_SLOTS:
         const std::string coreA = std::to_string(cpus[0]), coreB = std::to_string(cpus[1]);
         setInferenceThreads(1);
         Profile profile = m_profile;
-        for (ProfileLevel& l : profile.levels) {
-            ProfileOperatingPoint a, b;
-            a.knobs = {{"app.threads", "1"}, {"app.affinity", coreA}};
-            b.knobs = {{"app.threads", "1"}, {"app.affinity", coreB}};
-            a.latency = b.latency = l.latency;
-            l.operatingPoints = {a, b};
-        }
+        test::pinPerCore(profile, {coreA, coreB});
         PipelineLane l;
         l.source = std::make_unique<DatasetReplaySource>(test::syntheticImages(50),
                                                          DatasetReplayOptions{});
