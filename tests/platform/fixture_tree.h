@@ -48,14 +48,20 @@ private:
     bool m_ok = false;
 };
 
-/// The platform discovered under a fixture tree: no NVML, no affinity knob of the calling
-/// thread, the hardware knobs read-only when `readOnly`.
-inline dofa::Platform discoverTree(const FixtureTree& tree, bool readOnly = false)
+/// The platform discovered under a sysfs root: no NVML, no affinity knob of the calling thread,
+/// the hardware knobs read-only when `readOnly`.
+inline dofa::Platform discoverRoot(const std::string& root, bool readOnly = false)
 {
     dofa::Platform::Options options;
-    options.root = tree.root();
+    options.root = root;
     options.readOnly = readOnly;
     options.nvmlLibrary.clear();
     options.affinityOfCallingThread = false;
     return dofa::Platform::discover(options);
+}
+
+/// The platform discovered under a fixture tree (discoverRoot).
+inline dofa::Platform discoverTree(const FixtureTree& tree, bool readOnly = false)
+{
+    return discoverRoot(tree.root(), readOnly);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <QtTest>
 #include <csignal>
+#include <cstdlib>
+#include <cstring>
 
 #include "fixture_tree.h"
 #include "platform/knob_guard.h"
@@ -32,6 +34,35 @@ volatile sig_atomic_t g_chained = 0;
 void chainedHandler(int)
 {
     g_chained = 1;
+}
+
+/// The environment variable that makes this binary the signalled child of restoresOnSignal:
+/// "ROOT|SIGNAL|CHAIN".
+constexpr const char* kChildVariable = "DOFA_TEST_SIGNAL_CHILD";
+
+/// The child's part of restoresOnSignal, in a process of its own (exec'd, not only forked: a
+/// fork of a multi-threaded process, which Qt Test's watchdog thread makes this one, cannot be
+/// signalled under ThreadSanitizer, which then ignores its interceptors and never delivers the
+/// signal). Sets three knobs under a guard that is never destroyed, so only the signal handler
+/// can restore them, and raises the signal. Exits 42 if a chained previous handler ran, 4 if
+/// the process outlived the signal, 3 if a knob could not be set.
+int runSignalledChild(const char* spec)
+{
+    const QStringList parts = QString::fromUtf8(spec).split(QLatin1Char('|'));
+    if (parts.size() != 3)
+        return 2;
+    const int sig = parts[1].toInt();
+    const bool chain = parts[2] == QLatin1String("1");
+    ::signal(sig, chain ? chainedHandler : SIG_DFL);
+    const Platform p = discoverRoot(parts[0].toStdString());
+    auto* guard = new KnobGuard(true);  // never destroyed: only the signal restores
+    bool ok = guard->set(p.knob("cpu.policy0.max_khz"), "115200").isOk();
+    ok = ok && guard->set(p.knob("gpu.min_khz"), "1109250").isOk();
+    ok = ok && guard->set(p.knob("gpu.governor"), "performance").isOk();
+    if (!ok)
+        return 3;
+    ::raise(sig);
+    return g_chained ? 42 : 4;
 }
 
 }  // namespace
@@ -150,21 +181,24 @@ private Q_SLOTS:
         QFETCH(bool, chain);
         FixtureTree tree("xavier-nx-jp4");
         const auto before = knobFiles(tree);
+        // The child execs this binary (runSignalledChild): argv and environment are built
+        // before the fork, so that the child only calls async-signal-safe functions.
+        const QByteArray variable = QByteArray(kChildVariable) + '=' +
+                                    QByteArray::fromStdString(tree.root()) + '|' +
+                                    QByteArray::number(sig) + '|' + (chain ? "1" : "0");
+        std::vector<char*> env{const_cast<char*>(variable.constData())};
+        for (char** e = environ; *e; ++e)
+            if (std::strncmp(*e, kChildVariable, std::strlen(kChildVariable)) != 0)
+                env.push_back(*e);
+        env.push_back(nullptr);
+        char self[] = "/proc/self/exe";
+        char* argv[] = {self, nullptr};
         std::fflush(nullptr);
         const pid_t child = ::fork();
         QVERIFY(child >= 0);
         if (child == 0) {
-            // Child: fresh handlers (the parent may have installed them already: reset first).
-            ::signal(sig, chain ? chainedHandler : SIG_DFL);
-            const Platform p = discoverTree(tree);
-            auto* guard = new KnobGuard(true);  // never destroyed: only the signal restores
-            bool ok = guard->set(p.knob("cpu.policy0.max_khz"), "115200").isOk();
-            ok = ok && guard->set(p.knob("gpu.min_khz"), "1109250").isOk();
-            ok = ok && guard->set(p.knob("gpu.governor"), "performance").isOk();
-            if (!ok)
-                ::_exit(3);
-            ::raise(sig);
-            ::_exit(g_chained ? 42 : 4);
+            ::execve(self, argv, env.data());
+            ::_exit(127);
         }
         int status = 0;
         QCOMPARE(::waitpid(child, &status, 0), child);
@@ -179,5 +213,13 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKnobGuard)
+int main(int argc, char** argv)
+{
+    if (const char* spec = std::getenv(kChildVariable))
+        return runSignalledChild(spec);
+    QCoreApplication app(argc, argv);
+    TestKnobGuard test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_knob_guard.moc"
