@@ -3,7 +3,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QMetaObject>
 #include <QStandardPaths>
 #include <algorithm>
 #include <cmath>
@@ -16,6 +15,7 @@
 #include "live/live_run_data.h"
 #include "live/live_snapshot_builder.h"
 #include "live/live_worker.h"
+#include "live/queued_call.h"
 #include "live/worker_thread.h"
 #include "platform/thread_count_knob.h"
 #include "run/scenario.h"
@@ -115,7 +115,8 @@ DashboardController::~DashboardController()
         // worker's own thread.
         m_worker->setWantedGeneration(++m_generation);
         m_worker->requestAbort();
-        QMetaObject::invokeMethod(m_worker, &LiveWorker::stopRun, Qt::QueuedConnection);
+        LiveWorker* worker = m_worker;
+        QueuedCall::post(worker, [worker] { worker->stopRun(); });
     }
     if (m_thread) {
         m_thread->stopAndWait(kStopTimeoutMs);
@@ -323,9 +324,8 @@ void DashboardController::start()
     const int generation = ++m_generation;
     m_worker->setWantedGeneration(generation);
     LiveWorker* worker = m_worker;
-    QMetaObject::invokeMethod(
-        worker, [worker, config, data, generation] { worker->startRun(config, data, generation); },
-        Qt::QueuedConnection);
+    QueuedCall::post(
+        worker, [worker, config, data, generation] { worker->startRun(config, data, generation); });
 }
 
 void DashboardController::stop()
@@ -334,7 +334,8 @@ void DashboardController::stop()
     if (m_worker) {
         m_worker->setWantedGeneration(++m_generation);  // skip starts still queued
         m_worker->requestAbort();
-        QMetaObject::invokeMethod(m_worker, &LiveWorker::stopRun, Qt::QueuedConnection);
+        LiveWorker* worker = m_worker;
+        QueuedCall::post(worker, [worker] { worker->stopRun(); });
     }
 }
 
@@ -349,8 +350,7 @@ void DashboardController::post(const RunCommand& command)
 {
     if (m_worker) {
         LiveWorker* worker = m_worker;
-        QMetaObject::invokeMethod(
-            worker, [worker, command] { worker->apply(command); }, Qt::QueuedConnection);
+        QueuedCall::post(worker, [worker, command] { worker->apply(command); });
     }
 }
 
@@ -413,8 +413,7 @@ void DashboardController::setPolicy(const QString& name)
         restartIfRunning();
     } else if (m_worker) {
         LiveWorker* worker = m_worker;
-        QMetaObject::invokeMethod(
-            worker, [worker, name] { worker->setPolicy(name); }, Qt::QueuedConnection);
+        QueuedCall::post(worker, [worker, name] { worker->setPolicy(name); });
     }
 }
 
@@ -466,8 +465,7 @@ void DashboardController::setKnobText(const QString& id, const QString& value)
     }
     if (m_worker) {
         LiveWorker* worker = m_worker;
-        QMetaObject::invokeMethod(
-            worker, [worker, id, value] { worker->setKnob(id, value); }, Qt::QueuedConnection);
+        QueuedCall::post(worker, [worker, id, value] { worker->setKnob(id, value); });
     }
 }
 

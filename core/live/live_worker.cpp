@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "live/live_log.h"
+#include "live/queued_call.h"
 #include "model/dynamic_model.h"
 #include "model/inference_threads.h"
 #include "platform/affinity_knob.h"
@@ -57,6 +58,11 @@ LiveWorker::LiveWorker() = default;
 LiveWorker::~LiveWorker()
 {
     endRun();
+}
+
+bool LiveWorker::event(QEvent* event)
+{
+    return QueuedCall::handle(event) || QObject::event(event);
 }
 
 void LiveWorker::requestAbort()

@@ -43,12 +43,12 @@ public:
 
     /// Ends any current run and starts a new one writing to `data`. On failure (source that
     /// does not open, bad model) reports failed() and stays stopped. This thread only (the
-    /// controller posts it with QMetaObject::invokeMethod and a functor).
+    /// controller posts it as a QueuedCall).
     void startRun(const RunConfig& config, const std::shared_ptr<LiveRunData>& data,
                   int generation = 0);
 
-    // This thread only; the controller posts them as queued functor calls (typed values, no
-    // method names or command text).
+    // This thread only; the controller posts them as QueuedCalls (typed values, no method names
+    // or command text).
     void stopRun();
     /// A target or a load, as the controller built it (RunCommand's fields, not its text).
     void apply(const RunCommand& command);
@@ -56,6 +56,10 @@ public:
     /// Writes a knob (a number in its canonical unit, or a word) through the pipeline, under the
     /// run's one KnobGuard (InferencePipeline::setKnob).
     void setKnob(const QString& id, const QString& value);
+
+protected:
+    /// Runs the controller's QueuedCalls; everything else goes to QObject.
+    bool event(QEvent* event) override;
 
 Q_SIGNALS:
     /// The state in the run's LiveRunData changed (running, targets, knobs, load, platform).

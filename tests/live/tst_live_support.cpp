@@ -10,6 +10,7 @@
 
 #include "live/live_profile.h"
 #include "live/pareto_plane.h"
+#include "live/queued_call.h"
 #include "live/series_decimation.h"
 #include "live/worker_thread.h"
 #include "live_fixtures.h"
@@ -80,6 +81,12 @@ public:
     ~ProbeWorker() override { m_destroyedOn->store(QThread::currentThread()); }
 public Q_SLOTS:
     void block() { std::this_thread::sleep_for(std::chrono::milliseconds(3000)); }
+
+protected:
+    bool event(QEvent* event) override
+    {
+        return QueuedCall::handle(event) || QObject::event(event);
+    }
 
 private:
     std::atomic<QThread*>* m_destroyedOn;
@@ -335,6 +342,50 @@ private Q_SLOTS:
         // It finishes by itself, and the worker is still deleted on its own thread.
         QTRY_VERIFY_WITH_TIMEOUT(destroyedOn.load() != nullptr, 10000);
         QVERIFY(destroyedOn.load() != QThread::currentThread());
+    }
+
+    void queuedCallsRunOnTheReceiversThreadInOrder()
+    {
+        std::atomic<QThread*> destroyedOn{nullptr};
+        auto* worker = new ProbeWorker(&destroyedOn);
+        WorkerThread thread(worker, QStringLiteral("probe"));
+        // Written by the calls on the worker's thread only; read here after `done`.
+        std::vector<int> order;
+        std::vector<QThread*> threads;
+        std::atomic<bool> done{false};
+        for (int i = 0; i < 200; ++i) {
+            auto value = std::make_shared<int>(i);  // captured by value, read over there
+            QueuedCall::post(worker, [&order, &threads, value] {
+                order.push_back(*value);
+                threads.push_back(QThread::currentThread());
+            });
+        }
+        QueuedCall::post(worker, [&done] { done.store(true); });
+        QTRY_VERIFY_WITH_TIMEOUT(done.load(), 10000);
+        QCOMPARE(order.size(), std::size_t(200));
+        for (int i = 0; i < 200; ++i) {
+            QCOMPARE(order[i], i);
+            QCOMPARE(threads[i], thread.thread());
+        }
+        QVERIFY(thread.stopAndWait(2000));
+    }
+
+    void queuedCallIsDroppedWithItsReceiver()
+    {
+        std::atomic<QThread*> destroyedOn{nullptr};
+        auto* receiver = new ProbeWorker(&destroyedOn);  // on this thread
+        bool ran = false;
+        auto capture = std::make_shared<int>(1);
+        QueuedCall::post(receiver, [&ran, capture] { ran = true; });
+        QCOMPARE(capture.use_count(), long(2));
+        delete receiver;  // before the event loop got to the call
+        QCoreApplication::processEvents();
+        QVERIFY(!ran);
+        QCOMPARE(capture.use_count(), long(1));  // the call and its captures are gone
+
+        // Not a QueuedCall: handle() leaves it to the receiver.
+        QEvent other(QEvent::User);
+        QVERIFY(!QueuedCall::handle(&other));
     }
 
     void replayLosesNothing()
