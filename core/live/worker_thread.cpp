@@ -2,6 +2,7 @@
 #include "worker_thread.h"
 
 #include "live/live_log.h"
+#include "live/thread_handover.h"
 
 namespace dofa {
 
@@ -13,6 +14,10 @@ WorkerThread::WorkerThread(QObject* worker, const QString& name)
     // Deferred deletes are processed after finished(), on the worker's thread: the worker's
     // destructor runs where its members (pipeline, monitors, knobs) were used.
     QObject::connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
+    // The worker's last act on its thread (its destructor has run): stopAndWait()'s join is
+    // inside Qt, where ThreadSanitizer cannot see it.
+    QThread* thread = m_thread;
+    QObject::connect(worker, &QObject::destroyed, [thread] { markHandover(thread); });
     m_thread->start();
 }
 
@@ -28,6 +33,7 @@ bool WorkerThread::stopAndWait(int timeoutMs)
     }
     m_thread->quit();
     if (m_thread->wait(timeoutMs)) {
+        receiveHandover(m_thread);
         delete m_thread;
         m_thread = nullptr;
         return true;
