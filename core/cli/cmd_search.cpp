@@ -490,6 +490,13 @@ bool sweepOperatingPoints(const QString& knobs, const QString& platformMode,
         std::printf("sweep: %d combinations resumed from %s\n", sweeper.resumedCombinations(),
                     o.resumePath.c_str());
     }
+    if (sweeper.skippedCombinations() > 0) {
+        std::printf(
+            "sweep: %d combinations not measured: more intra-op threads than cores in "
+            "their affinity (never faster; LibTorch's threads spin for a core they "
+            "cannot have), or OpenCV DNN on a GPU\n",
+            sweeper.skippedCombinations());
+    }
     ProgressBar bar("sweep");
     const bool done = sweeper.run([&](double f, const std::string& stage) { bar.update(f, stage); },
                                   &stopRequested());

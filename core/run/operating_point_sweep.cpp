@@ -18,6 +18,7 @@
 #include "model/compute_device.h"
 #include "model/dynamic_model.h"
 #include "model/inference_threads.h"
+#include "platform/affinity_knob.h"
 #include "platform/knob_guard.h"
 #include "platform/platform.h"
 #include "platform/process_affinity.h"
@@ -207,11 +208,26 @@ size_t OperatingPointSweep::combinations() const
 bool OperatingPointSweep::runnable(const std::vector<std::string>& values) const
 {
     bool opencv = false, elsewhere = false;
+    int threads = 0;
+    size_t cores = 0;
     for (size_t i = 0; i < m_axes.size(); ++i) {
         opencv = opencv || (m_axes[i].knob == kBackend && values[i] == "opencv");
         elsewhere = elsewhere || (m_axes[i].knob == kDevice && values[i] != "cpu");
+        if (m_axes[i].knob == kThreads)
+            threads = std::stoi(values[i]);
+        if (m_axes[i].knob == kAffinity)
+            cores = AffinityKnob::parseCpuList(values[i]).valueOr({}).size();
     }
-    return !(opencv && elsewhere);
+    const bool oversubscribed = threads > 0 && cores > 0 && static_cast<size_t>(threads) > cores;
+    return !(opencv && elsewhere) && !oversubscribed;
+}
+
+int OperatingPointSweep::skippedCombinations() const
+{
+    int n = 0;
+    for (size_t c = 0; c < combinations(); ++c)
+        n += runnable(combination(c)) ? 0 : 1;
+    return n;
 }
 
 std::vector<std::string> OperatingPointSweep::combination(size_t index) const
@@ -283,7 +299,7 @@ bool OperatingPointSweep::run(const Progress& progress, const std::atomic<bool>*
             }
             const std::vector<std::string> values = combination(c);
             if (!runnable(values)) {
-                done += levels;  // no points: OpenCV DNN runs on the CPU only
+                done += levels;  // no points (runnable() says why)
                 continue;
             }
             ProfileOperatingPoint base;

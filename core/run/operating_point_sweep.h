@@ -39,6 +39,13 @@ struct SweepAxis
 ///   model's, and each such point is marked simulated.
 /// Power and energy per inference are read where the platform has a total-power monitor.
 ///
+/// Not measured: a combination with more intra-op threads than cores in its affinity. The
+/// threads share cores, so fewer threads on the same cores are as fast or faster; and LibTorch's
+/// OpenMP threads, which chose to spin at their barriers while the process could use every core,
+/// spin through their time slices waiting for a thread that cannot run: two threads on one core
+/// took 160-416 ms a frame where one took 0.27-0.86 (the shipped model, 2026-12-05, README
+/// "Operating points"), and measuring them took most of the sweep's time.
+///
 /// Knobs are set through a KnobGuard and restored when run() returns, also when it stops early;
 /// SIGINT/SIGTERM restore the file-backed ones (SignalRestorer). Results are written after every
 /// combination to the resume file, so an interrupted sweep goes on where it stopped.
@@ -67,6 +74,8 @@ public:
 
     /// The profile with every level's operating points (complete after run() returned true).
     [[nodiscard]] const Profile& profile() const { return m_profile; }
+    /// Combinations not measured: more threads than cores, or OpenCV DNN on a GPU.
+    [[nodiscard]] int skippedCombinations() const;
     /// Combinations taken from the resume file instead of measured.
     [[nodiscard]] int resumedCombinations() const { return m_resumed; }
     /// Knobs that did not come back when the sweep restored them (empty: all did).
@@ -78,7 +87,8 @@ public:
 private:
     [[nodiscard]] size_t combinations() const;
     [[nodiscard]] std::vector<std::string> combination(size_t index) const;
-    /// False for a combination no level can run: OpenCV DNN on a CUDA device.
+    /// False for a combination no level can run (OpenCV DNN on a CUDA device) or not worth
+    /// measuring (more threads than cores in its affinity: see the class comment).
     [[nodiscard]] bool runnable(const std::vector<std::string>& values) const;
     void loadResumeFile();
     void saveResumeFile() const;

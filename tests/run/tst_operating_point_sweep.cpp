@@ -123,6 +123,40 @@ private Q_SLOTS:
         }
     }
 
+    void moreThreadsThanCoresIsNotMeasured()
+    {
+        // Threads and cores of this machine: a combination whose threads outnumber the cores of
+        // its affinity is not measured (as fast with fewer threads; OpenMP's spinning threads
+        // made it hundreds of times slower). The others are, and the knobs come back.
+        const std::string affinityBefore = AffinityKnob().get().value();
+        const auto axes = OperatingPointSweep::axes({"threads", "cores"}, nullptr);
+        size_t fitting = 0, total = 0;
+        for (const std::string& threads : axes[0].values) {
+            for (const std::string& cores : axes[1].values) {
+                ++total;
+                const size_t n = AffinityKnob::parseCpuList(cores).value().size();
+                fitting += static_cast<size_t>(std::stoi(threads)) <= n ? 1 : 0;
+            }
+        }
+        OperatingPointSweep sweep(m_net, twoLevels(m_net->spec()), axes, nullptr, quickOptions());
+        QCOMPARE(sweep.skippedCombinations(), static_cast<int>(total - fitting));
+        QVERIFY(sweep.run({}, nullptr));
+        for (const ProfileLevel& l : sweep.profile().levels) {
+            QCOMPARE(l.operatingPoints.size(), fitting);
+            for (const ProfileOperatingPoint& op : l.operatingPoints) {
+                const size_t cores =
+                    AffinityKnob::parseCpuList(op.knobs.at("app.affinity")).value().size();
+                QVERIFY2(static_cast<size_t>(std::stoi(op.knobs.at("app.threads"))) <= cores,
+                         op.name().c_str());
+            }
+        }
+        if (axes[0].values.size() > 1) {
+            QVERIFY(total > fitting);  // with 2+ CPUs, "2 threads on one core" is among them
+        }
+        QCOMPARE(AffinityKnob().get().value(), affinityBefore);
+        QCOMPARE(at::get_num_threads(), 1);
+    }
+
     void simulatedClockAndRealThreads()
     {
         Platform sim = Platform::simulated();
