@@ -89,16 +89,22 @@ std::string defaultProfilePath(const Profile& profile)
     return std::string(DOFA_SOURCE_DIR) + "/profiles/" + profile.defaultFileName();
 }
 
+/// A paced latency's mean for the tables, "-" where none was measured (--pace 0).
+std::string pacedMs(const std::optional<LatencyStats>& paced)
+{
+    return paced ? QByteArray::number(paced->mean, 'f', 4).toStdString() : "-";
+}
+
 void printLevels(const Profile& p)
 {
     std::printf("%-5s %-42s %8s %10s %10s %11s %8s %9s\n", "level", "arch", "top-1 %", "mean ms",
                 "p90 ms", "paced ms", "MMACs", "params");
     for (size_t i = 0; i < p.levels.size(); ++i) {
         const ProfileLevel& l = p.levels[i];
-        std::printf("%-5zu %-42s %8.2f %10.4f %10.4f %11.4f %8.2f %9lld\n", i,
+        std::printf("%-5zu %-42s %8.2f %10.4f %10.4f %11s %8.2f %9lld\n", i,
                     l.arch.toString().c_str(), l.top1, l.latency.mean, l.latency.p90,
-                    l.pacedLatency ? l.pacedLatency->mean : std::nan(""),
-                    static_cast<double>(l.macs) / 1e6, static_cast<long long>(l.params));
+                    pacedMs(l.pacedLatency).c_str(), static_cast<double>(l.macs) / 1e6,
+                    static_cast<long long>(l.params));
     }
     if (p.pacedFps() > 0) {
         const QJsonObject levels = p.accuracyProtocol.value("levels").toObject();
@@ -517,9 +523,8 @@ bool sweepOperatingPoints(const QString& knobs, const QString& platformMode,
                 "paced ms", "mJ/inf");
     for (size_t i = 0; i < profile.levels.size(); ++i) {
         for (const ProfileOperatingPoint& op : profile.levels[i].operatingPoints) {
-            std::printf("%-5zu %-44s %10.4f %10.4f %10.4f %9s\n", i, op.name().c_str(),
-                        op.latency.mean, op.latency.p90,
-                        op.pacedLatency ? op.pacedLatency->mean : std::nan(""),
+            std::printf("%-5zu %-44s %10.4f %10.4f %10s %9s\n", i, op.name().c_str(),
+                        op.latency.mean, op.latency.p90, pacedMs(op.pacedLatency).c_str(),
                         op.energyMj ? QByteArray::number(*op.energyMj, 'f', 3).constData() : "-");
         }
     }
