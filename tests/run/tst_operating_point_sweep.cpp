@@ -117,7 +117,8 @@ private Q_SLOTS:
         // A model on the CPU with LibTorch is offered its own points only: none of another
         // backend, none of another processor.
         DynamicModel model(m_net, sweep.profile(), 0);
-        for (const RuntimeLevel& l : model.levelTable().levels()) {
+        const LevelTable modelTable = model.levelTable();  // by value: keep it for the loop
+        for (const RuntimeLevel& l : modelTable.levels()) {
             QCOMPARE(l.operatingPoints.size(), size_t{1});
             QCOMPARE(l.operatingPoints[0].mapping, std::string("cpu, torch"));
         }
