@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <QtTest>
+#include <optional>
 
 #include "runtime/reactive_policy.h"
 #include "runtime/runtime_manager.h"
@@ -333,10 +334,10 @@ private Q_SLOTS:
         QCOMPARE(rm.level(), 6);
         QCOMPARE(rm.table().libraryOf(6, rm.operatingPoint()), 2);
         QCOMPARE(moves(rm), 1);
-        const Decision* move = nullptr;
+        std::optional<Decision> move;  // a copy: history() returns a snapshot by value
         for (const Decision& d : rm.history())
             if (d.cause == DecisionCause::Frame && d.changed())
-                move = &d;
+                move = d;
         QVERIFY(move);
         QVERIFY2(contains(move->reason,
                           "moves from library 1 thread, cores 0 to 1 thread, "
